@@ -2,6 +2,7 @@
 // 18–24). Generation agent n learns (x, y_1,n) where y_1,n = ŷ; critic agent n learns its
 // final-round response in its debate context, from D⁻ (corrected) and D⁺ (kept) mixed with
 // share w. A shared model (single-agent and majority FT) learns every agent's y_1,n = ŷ.
+// With finetune.ties = skip, questions whose vote was a tie give no examples.
 import { join } from 'node:path';
 import { agentDatasetSchema, readRows, votesSchema, writeRows } from '../data/artifacts';
 import type { AgentDatasetRow, DatasetSource } from '../data/artifacts';
@@ -21,12 +22,12 @@ export async function splitAgentDatasets(deps: ActivityDeps, input: SplitDataset
     step: 'splitAgentDatasets',
     runId,
     stepDir,
-    inputs: { task: config.task.name, critic: config.critic, seed: config.seed, variant, iteration },
+    inputs: { task: config.task.name, critic: config.critic, ties: config.finetune.ties, seed: config.seed, variant, iteration },
     inputPaths: [...input.debate, input.votes],
     compute: async (dir) => {
       const task = taskOf(config);
       const debate = indexDebate(await readDebate(deps, runId, input.debate), variant.rounds, variant.agents, input.debate.join(', '));
-      const votes = await readRows(votesSchema, join(runDirOf(deps, runId), input.votes));
+      const votes = (await readRows(votesSchema, join(runDirOf(deps, runId), input.votes))).filter((v) => config.finetune.ties === 'use' || !v.tie);
       const n = variant.agents;
       const agentsRange = Array.from({ length: n }, (_, i) => i + 1);
       const outcomes = votes.map(

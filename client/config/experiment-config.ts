@@ -111,6 +111,12 @@ export const experimentSchema = z
          * base: every iteration retrains from the base model on the new data.
          */
         from: z.enum(['previous', 'base']).default('previous'),
+        /**
+         * Questions whose final-round vote is a tie (several answers share the most votes, so ŷ is
+         * a seeded pick among them): `use` labels them with that pick, as a plain majority vote
+         * does; `skip` gives no agent an example from them.
+         */
+        ties: z.enum(['use', 'skip']).default('use'),
         generation: roleFinetuneSchema.prefault({}),
         critic: roleFinetuneSchema.prefault({}),
       })

@@ -6,6 +6,7 @@ import { accuracyOf, type Accuracy } from '../../data/method/accuracy';
 import { majorityVote } from '../../data/method/majority-vote';
 import type { Question, Task } from '../../data/task';
 import { openModel } from '../index';
+import { stepAccuracy, type StepAccuracy } from './step-accuracy';
 
 export type AccuracyFigure = Pick<Accuracy, 'accuracy' | 'stderr'>;
 
@@ -16,6 +17,8 @@ export interface TinyModelAccuracy {
   /** Share of sampled responses with an extractable answer. */
   wellFormed: number;
   greedy: AccuracyFigure;
+  /** The greedy responses' steps, checked one by one. */
+  greedySteps: StepAccuracy;
   majorityOf3: AccuracyFigure;
   debate3x2: AccuracyFigure;
   seconds: number;
@@ -41,7 +44,8 @@ export async function measureAccuracy(modelDir: string, task: Task, questions: Q
     const vote = (answers: (string | null)[], q: Question) => majorityVote(answers, task.isEquivalent, o.seed, q.id).answer;
 
     const firstPrompts = questions.map((q) => task.generationPrompt(q));
-    const greedy = answers(await sample(firstPrompts, o.seed, 0));
+    const greedyTexts = await sample(firstPrompts, o.seed, 0);
+    const greedy = answers(greedyTexts);
     const rounds1 = await Promise.all([0, 1, 2].map((agent) => sample(firstPrompts, o.seed + 1 + agent)));
     const criticPrompts = (agent: number) =>
       questions.map((q, i) => task.criticPrompt(q, rounds1[agent][i], rounds1.filter((_, a) => a !== agent).map((r) => r[i])));
@@ -53,6 +57,7 @@ export async function measureAccuracy(modelDir: string, task: Task, questions: Q
       sample: figure(first),
       wellFormed: first.filter((a) => a !== null).length / questions.length,
       greedy: figure(greedy),
+      greedySteps: stepAccuracy(greedyTexts),
       majorityOf3: figure(questions.map((q, i) => vote(rounds1.map((r) => task.extractAnswer(r[i])), q))),
       debate3x2: figure(questions.map((q, i) => vote(rounds2.map((r) => task.extractAnswer(r[i])), q))),
       seconds: (Date.now() - started) / 1000,

@@ -58,39 +58,21 @@ async function pretrain(cli: CliOptions): Promise<void> {
   const parameters = [...weights.values()].reduce((n, w) => n + w.length, 0);
   log(`model: ${(parameters / 1e6).toFixed(2)} M parameters`);
   const trainStarted = Date.now();
-  const progress = (stage: string) => (p: { step: number; totalSteps: number; loss: number; tokensPerSecond: number }) => {
+  const progress = (p: { step: number; totalSteps: number; loss: number; tokensPerSecond: number }) => {
     if (p.step % 25 === 0 || p.step === p.totalSteps) {
-      log(`${stage} step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)} (${p.tokensPerSecond.toFixed(0)} tokens/s)`);
+      log(`step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)} (${p.tokensPerSecond.toFixed(0)} tokens/s)`);
     }
   };
-  let result = await trainModel({
+  const result = await trainModel({
     config,
     weights,
     sequences,
     options: recipe.training,
     checkpointDir: join(cli.work, 'checkpoint'),
     runtime: { device: 'cpu', threads: cli.threads },
-    onProgress: progress('pass 1'),
+    onProgress: progress,
   });
-  log(`pass 1: ${result.steps} steps (resumed from ${result.resumedFromStep}), final loss ${result.finalLoss.toFixed(4)}`);
-  let steps = result.steps;
-  let trainedTokens = corpusTokens;
-  if (recipe.continuation) {
-    const more = generateCorpus({ ...recipe.corpus, size: recipe.continuation.size, task, seed: recipe.continuation.seed, exclude });
-    const moreSequences = tokenizeExamples(tokenizer, more);
-    trainedTokens += moreSequences.reduce((n, s) => n + s.tokens.length, 0);
-    result = await trainModel({
-      config,
-      weights: result.weights!,
-      sequences: moreSequences,
-      options: recipe.continuation.training,
-      checkpointDir: join(cli.work, 'checkpoint-2'),
-      runtime: { device: 'cpu', threads: cli.threads },
-      onProgress: progress('pass 2'),
-    });
-    steps += result.steps;
-    log(`pass 2: ${result.steps} steps (resumed from ${result.resumedFromStep}), final loss ${result.finalLoss.toFixed(4)}`);
-  }
+  log(`trained: ${result.steps} steps (resumed from ${result.resumedFromStep}), final loss ${result.finalLoss.toFixed(4)}`);
   const trainSeconds = (Date.now() - trainStarted) / 1000;
 
   await saveModelWeights(staging, result.weights!, config);
@@ -106,8 +88,8 @@ async function pretrain(cli: CliOptions): Promise<void> {
   const previous = await readFile(join(cli.out, 'README.md'), 'utf8').catch(() => undefined);
   const readme = tinyModelReadme(
     {
-      recipe, config, parameters, corpusExamples: corpus.length, corpusCorrect, corpusTokens: trainedTokens,
-      steps, finalLoss: result.finalLoss, trainSeconds, totalSeconds: (Date.now() - started) / 1000,
+      recipe, config, parameters, corpusExamples: corpus.length, corpusCorrect, corpusTokens,
+      steps: result.steps, finalLoss: result.finalLoss, trainSeconds, totalSeconds: (Date.now() - started) / 1000,
       accuracy, date: new Date().toISOString().slice(0, 10),
     },
     previous,

@@ -13,8 +13,6 @@ export interface TinyRecipe {
   /** The architecture; vocabSize and eosTokenIds come from the tokenizer. */
   model: Omit<ModelConfig, 'vocabSize' | 'eosTokenIds' | 'bosTokenId'>;
   training: FinetuneOptions;
-  /** A second pass from the trained weights over a fresh corpus drawn with another seed. */
-  continuation?: { seed: number; size: number; training: FinetuneOptions };
   evaluation: {
     /** Held-out questions (never in the corpus, nor in the demo's train or test sets). */
     questions: number;
@@ -27,16 +25,18 @@ export interface TinyRecipe {
 export const TINY_RECIPE: TinyRecipe = {
   seed: 20261122,
   corpus: {
-    // About 4.5 M tokens: 30 minutes on 2 busy cores. After it, the model copied, multiplied
-    // and added well but could not yet subtract (the last step), hence the continuation.
-    size: 45_000,
+    // About 10 M tokens, about 30 minutes on 2 quiet cores. At 1.9 M tokens a trial model
+    // copied well but got only 7% of its products right; the previous model needed 7 M tokens
+    // to multiply and add at 97%.
+    size: 80_000,
     // Critics are the skill debate adds, so they get as many examples as generations.
     mix: { generation: 0.45, critic: 0.4, summarizer: 0.05, 'critic-summary': 0.1 },
-    // 4% of steps wrong: about 1 solution in 5 is wrong in the corpus itself, before the model's
-    // own mistakes, so sampled answers disagree often enough for voting and debate to matter.
+    // 3% of steps wrong: with 5-7 steps that may slip, about 1 solution in 6 is wrong in the corpus
+    // itself, before the model's own mistakes, so sampled answers disagree often enough for
+    // voting and debate to matter.
     // One order of steps: with three, the model learned each far more slowly in trials.
     styles: ['products-first'],
-    slipRate: 0.04,
+    slipRate: 0.03,
     shownSlipRate: 0.08,
     // The demo debates with N = 3 (two others); other N still get a few examples.
     othersWeights: [1, 6, 1, 0.5],
@@ -71,22 +71,5 @@ export const TINY_RECIPE: TinyRecipe = {
     maxGradNorm: 1,
     seed: 20261122,
   },
-  continuation: {
-    seed: 20261124,
-    size: 25_000,
-    training: {
-      method: 'full',
-      learningRate: 2e-3,
-      epochs: 1,
-      batchTokens: 1024,
-      gradientAccumulation: 1,
-      weightDecay: 0.01,
-      betas: [0.9, 0.95],
-      warmupSteps: 50,
-      schedule: 'cosine',
-      maxGradNorm: 1,
-      seed: 20261124,
-    },
-  },
-  evaluation: { questions: 400, temperature: 0.7, maxNewTokens: 96 },
+  evaluation: { questions: 400, temperature: 0.7, maxNewTokens: 128 },
 };

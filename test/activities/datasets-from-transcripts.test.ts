@@ -109,3 +109,22 @@ test('votes and per-agent datasets from hand-made transcripts', async () => {
   await env.run(activities.majorityVote, { runId, config, iteration: 1, debate, rounds: 2, stepDir: 'iter-1/votes' });
   assert.deepEqual(computed, ['majorityVote', 'splitAgentDatasets', 'majorityVote']);
 });
+
+test('with finetune.ties = skip, a tied question is in no agent dataset', async () => {
+  await writeHandMadeDebate();
+  const activities = createActivities({ runsRoot, lm: lmRuntime() });
+  const env = new MockActivityEnvironment();
+  const skipping = experimentSchema.parse({ ...config, finetune: { ...config.finetune, ties: 'skip' } });
+  const debate = ['iter-1/debate/shard-1/debate.parquet'];
+  const votes: VoteSummary = await env.run(activities.majorityVote, { runId, config: skipping, iteration: 1, debate, rounds: 2, stepDir: 'iter-1/votes' });
+  const split: DatasetsSummary = await env.run(activities.splitAgentDatasets, {
+    runId, config: skipping, variant: mainVariant(skipping), iteration: 1, debate, votes: votes.path, stepDir: 'iter-1/datasets-skip-ties',
+  });
+  const questionsOf = async (id: string) =>
+    (await readRows(agentDatasetSchema, join(runDir, split.datasets.find((d) => d.id === id)!.path))).map((r) => r.questionId).sort();
+  for (const n of [1, 2, 3]) {
+    assert.deepEqual(await questionsOf(`agent-${n}-generation`), n === 3 ? [] : ['q1', 'q3'], `agent ${n}`);
+  }
+  const critic3 = split.datasets.find((d) => d.id === 'agent-3-critic')!;
+  assert.deepEqual([critic3.dMinus, critic3.dPlus], [2, 0], 'critic 3 corrected itself on q1 and q3; q2 is left out');
+});

@@ -5,6 +5,7 @@ import { arithmeticQuestion, arithmeticResult, type ArithmeticValues } from '../
 import { getTask } from '../../data/tasks';
 import type { Question } from '../../data/task';
 import { generateCorpus, heldOutQuestions, plurality, summarize, type CorpusExample, type CorpusOptions } from '../../lm/pretrain/corpus';
+import { checkStep } from '../../lm/pretrain/step-accuracy';
 import { SOLUTION_STYLES, workedSolution } from '../../lm/pretrain/worked-solution';
 
 const task = getTask('arithmetic', { promptStyle: 'compact' });
@@ -64,12 +65,19 @@ void test('responses are worked solutions whose answer the task extracts, and `c
   const corpus = generateCorpus(options);
   for (const e of corpus.filter((x) => x.role === 'generation' || x.role === 'critic' || x.role === 'critic-summary')) {
     const q = questionOf(e);
-    const m = /^ (\d+\+\d+\*\d+\+\d+-\d+\*\d+): ((?:-?\d+[*+-]\d+=-?\d+ ){4}-?\d+[*+-]\d+=-?\d+) Answer: (-?\d+)$/.exec(e.completion);
+    const m = /^ (\d+\+\d+\*\d+\+\d+-\d+\*\d+): (.+) Answer: (-?\d+)$/.exec(e.completion);
     assert.ok(m, e.completion);
     assert.equal(m[1], q.question);
+    const steps = m[2].split(' ');
+    assert.deepEqual(steps.slice(0, 4).map((s) => checkStep(s)?.kind).sort(), ['product', 'product', 'sum', 'sum'], e.completion);
+    assert.equal(checkStep(steps[4])?.kind, 'sign', e.completion);
+    assert.ok(steps.slice(5).length >= 1 && steps.slice(5).every((s) => checkStep(s)?.kind === 'place'), e.completion);
     assert.equal(task.extractAnswer(e.completion), m[3]);
     assert.equal(e.correct, task.isEquivalent(m[3], q.answer), e.completion);
-    if (e.role === 'generation') assert.equal(m[2].split('=').pop(), m[3], 'a generation answers what its steps arrive at');
+    if (e.role === 'generation') {
+      const last = Number(steps.at(-1)!.split('=').pop());
+      assert.equal(steps[4].includes('=-(') ? -last : last, Number(m[3]), 'a generation answers what its steps arrive at');
+    }
   }
 });
 
@@ -77,14 +85,15 @@ void test('slips make about the intended share of solutions wrong', () => {
   const corpus = generateCorpus({ ...options, size: 6000 });
   const generations = corpus.filter((e) => e.role === 'generation');
   const wrong = generations.filter((e) => !e.correct).length / generations.length;
-  const expected = 1 - (1 - options.slipRate) ** 5;
-  assert.ok(Math.abs(wrong - expected) < 0.04, `wrong ${wrong}, expected about ${expected}`);
+  // Four steps before the sign and one to three places after it may slip; the sign never does.
+  const [fewest, most] = [5, 7].map((steps) => 1 - (1 - options.slipRate) ** steps);
+  assert.ok(wrong > fewest - 0.03 && wrong < most + 0.03, `wrong ${wrong}, expected ${fewest}..${most}`);
   const critics = corpus.filter((e) => e.role === 'critic');
   const criticWrong = critics.filter((e) => !e.correct).length / critics.length;
   assert.ok(criticWrong > 0.02 && criticWrong < wrong, `critics wrong ${criticWrong}: should be imperfect but better than one solution`);
 });
 
-void test('a worked solution with no slips computes a+b*c+d-e*f in every style', () => {
+void test('a worked solution with no slips computes a+b*c+d-e*f in every style, every step right', () => {
   const rng = createRng(3);
   for (let i = 0; i < 200; i++) {
     const values = Array.from({ length: 6 }, () => rng.int(0, 30)) as unknown as ArithmeticValues;
@@ -94,13 +103,20 @@ void test('a worked solution with no slips computes a+b*c+d-e*f in every style',
       assert.equal(s.slips, 0);
       const [expression, steps] = s.steps.split(': ');
       assert.equal(expression, arithmeticQuestion(values).question);
-      for (const stepText of steps.split(' ')) {
-        const [, x, op, y, z] = /^(-?\d+)([*+-])(\d+)=(-?\d+)$/.exec(stepText)!;
-        const value = op === '*' ? Number(x) * Number(y) : op === '+' ? Number(x) + Number(y) : Number(x) - Number(y);
-        assert.equal(value, Number(z), stepText);
-      }
+      for (const stepText of steps.split(' ')) assert.equal(checkStep(stepText)?.right, true, stepText);
     }
   }
+});
+
+void test('the difference is taken one place of the smaller number at a time, after its sign', () => {
+  const rng = createRng(1);
+  const steps = (values: number[]) => workedSolution(values as unknown as ArithmeticValues, 'products-first', rng, 0).steps.split(' ').slice(5);
+  // 21+1*5+3-19*11 = 29-209
+  assert.deepEqual(steps([21, 1, 5, 3, 19, 11]), ['29-209=-(209-29)', '209-20=189', '189-9=180']);
+  // 1+10*20+0-1*30 = 201-30: the zero places of 30 are skipped
+  assert.deepEqual(steps([1, 10, 20, 0, 1, 30]), ['201-30=(201-30)', '201-30=171']);
+  // 5+0*0+5-0*9 = 10-0
+  assert.deepEqual(steps([5, 0, 0, 5, 0, 9]), ['10-0=(10-0)', '10-0=10']);
 });
 
 void test('excluded and held-out questions never appear in the corpus', () => {

@@ -400,14 +400,11 @@ export class Engine {
   private armFirstTask(run: Run): void {
     const { runId, firstTaskAt } = run.state;
     if (firstTaskAt === undefined) return;
-    this.scheduler.at(firstTaskAt, () =>
-      this.transact(() => {
-        const r = this.runs.get(runId);
-        if (!r || !isOpen(r.state) || r.state.firstTaskAt === undefined) return;
-        r.state.firstTaskAt = undefined;
-        this.needWorkflowTask(r);
-      }),
-    );
+    this.atOpenRun(firstTaskAt, runId, (r) => {
+      if (r.state.firstTaskAt === undefined) return;
+      r.state.firstTaskAt = undefined;
+      this.needWorkflowTask(r);
+    });
   }
 
   /** Registers a run built elsewhere (reset) with its copied history; it becomes the current run. */
@@ -464,22 +461,28 @@ export class Engine {
   private armRunTimeout(run: Run): void {
     const { runExpiresAt, runId } = run.state;
     if (runExpiresAt === undefined) return;
-    this.scheduler.at(runExpiresAt, () =>
+    this.atOpenRun(runExpiresAt, runId, (r) => {
+      if (r.state.wft.status === 'started') {
+        this.appendEvent(r, 'workflowTaskTimedOut', {
+          scheduledEventId: long(r.state.wft.scheduledEventId),
+          startedEventId: long(r.state.wft.startedEventId),
+          timeoutType: TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
+        });
+        r.state.wft.status = workflowTaskMachine.next(r.state.wft.status, 'timeOut');
+      }
+      this.flushBuffered(r);
+      this.closeRun(r, 'timeOut', 'workflowExecutionTimedOut', {
+        retryState: api.enums.v1.RetryState.RETRY_STATE_TIMEOUT,
+      });
+    });
+  }
+
+  /** Runs `action` at time `at` in a transaction, if the run is still open then. */
+  private atOpenRun(at: number, runId: string, action: (run: Run) => void): void {
+    this.scheduler.at(at, () =>
       this.transact(() => {
         const r = this.runs.get(runId);
-        if (!r || !isOpen(r.state)) return;
-        if (r.state.wft.status === 'started') {
-          this.appendEvent(r, 'workflowTaskTimedOut', {
-            scheduledEventId: long(r.state.wft.scheduledEventId),
-            startedEventId: long(r.state.wft.startedEventId),
-            timeoutType: TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
-          });
-          r.state.wft.status = workflowTaskMachine.next(r.state.wft.status, 'timeOut');
-        }
-        this.flushBuffered(r);
-        this.closeRun(r, 'timeOut', 'workflowExecutionTimedOut', {
-          retryState: api.enums.v1.RetryState.RETRY_STATE_TIMEOUT,
-        });
+        if (r && isOpen(r.state)) action(r);
       }),
     );
   }
@@ -568,19 +571,16 @@ export class Engine {
   private armWorkflowTaskTimeout(run: Run): void {
     const s = run.state;
     const { startedEventId, scheduledEventId } = s.wft;
-    this.scheduler.at(s.wft.startedAt + s.workflowTaskTimeoutMs, () =>
-      this.transact(() => {
-        const r = this.runs.get(s.runId);
-        if (!r || !isOpen(r.state) || r.state.wft.status !== 'started' || r.state.wft.startedEventId !== startedEventId) return;
-        this.appendEvent(r, 'workflowTaskTimedOut', {
-          scheduledEventId: long(scheduledEventId),
-          startedEventId: long(startedEventId),
-          timeoutType: TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
-        });
-        r.state.wft.status = workflowTaskMachine.next(r.state.wft.status, 'timeOut');
-        this.retryWorkflowTask(r);
-      }),
-    );
+    this.atOpenRun(s.wft.startedAt + s.workflowTaskTimeoutMs, s.runId, (r) => {
+      if (r.state.wft.status !== 'started' || r.state.wft.startedEventId !== startedEventId) return;
+      this.appendEvent(r, 'workflowTaskTimedOut', {
+        scheduledEventId: long(scheduledEventId),
+        startedEventId: long(startedEventId),
+        timeoutType: TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
+      });
+      r.state.wft.status = workflowTaskMachine.next(r.state.wft.status, 'timeOut');
+      this.retryWorkflowTask(r);
+    });
   }
 
   /** After a failed or timed-out workflow task: flush, drop stickiness, schedule the next attempt. */

@@ -13,6 +13,7 @@ import type { ModelConfig } from '../model-config';
 import { saveTokenizer } from '../tokenizer/bpe-trainer';
 import { loadTokenizer } from '../tokenizer/model-tokenizer';
 import { trainModel } from '../train/train-model';
+import type { FinetuneProgress } from '../types';
 import { generateCorpus, heldOutQuestions } from './corpus';
 import { demoQuestionIds } from './demo-questions';
 import { measureAccuracy } from './measure-accuracy';
@@ -58,7 +59,7 @@ async function pretrain(cli: CliOptions): Promise<void> {
   const parameters = [...weights.values()].reduce((n, w) => n + w.length, 0);
   log(`model: ${(parameters / 1e6).toFixed(2)} M parameters`);
   const trainStarted = Date.now();
-  const progress = (p: { step: number; totalSteps: number; loss: number; tokensPerSecond: number }) => {
+  const progress = (p: FinetuneProgress) => {
     if (p.step % 25 === 0 || p.step === p.totalSteps) {
       log(`step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)} (${p.tokensPerSecond.toFixed(0)} tokens/s)`);
     }

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { debateSchema, readRows, readTable, writeRows } from '../data/artifacts';
 import type { DebateRow } from '../data/artifacts';
 import { latexAnswersEqual } from '../data/answers/latex';
-import { createRng } from '../data/random';
-import type { Rng } from '../data/random';
+import { createDrawRng } from '../data/draw-rng';
+import type { DrawRng } from '../data/draw-rng';
 import { getTask } from '../data/tasks';
 import { generateArithmeticQuestions } from '../data/tasks/arithmetic';
 import { intOption } from './lib/args';
@@ -35,7 +35,7 @@ const parquetjs = createRequire(import.meta.url)('parquetjs-lite') as Parquetjs;
 /** Debate rows as a 3-agent, 2-round arithmetic debate with paper prompts would produce them. */
 function debateRows(count: number): DebateRow[] {
   const task = getTask('arithmetic', { promptStyle: 'paper' });
-  const rng = createRng(1);
+  const rng = createDrawRng(1);
   const agents = 3;
   const questions = generateArithmeticQuestions(1, Math.ceil(count / (2 * agents)));
   const rows: DebateRow[] = [];
@@ -89,7 +89,7 @@ async function parquetjsRead(path: string): Promise<number> {
 }
 
 /** MATH-style answer pairs: equal values written differently, and near misses. */
-function mathPairs(count: number, rng: Rng): [string, string][] {
+function mathPairs(count: number, rng: DrawRng): [string, string][] {
   const forms: ((p: number, q: number, k: number) => [string, string])[] = [
     (p, q) => [`\\frac{${p}}{${q}}`, `\\dfrac{${p}}{${q}}`],
     (p, q) => [`\\frac{${p}}{${q}}`, `\\frac{${p}}{${q + 1}}`],
@@ -180,7 +180,7 @@ export async function run(args: string[]): Promise<void> {
     const same = rows.slice(0, baselineRows);
     const [wasm, lite] = await measure(reps, same, [wasmAt('wasm.parquet'), liteAt('lite.parquet')]);
 
-    const pairs = mathPairs(pairCount, createRng(2));
+    const pairs = mathPairs(pairCount, createDrawRng(2));
     let equivalent = 0;
     const equivalenceS = await medianSeconds(reps, () => {
       equivalent = 0;

@@ -2,7 +2,7 @@
 // must never be trained on (the paper's official code evaluated on its training problems). The
 // selection is a seeded shuffle, so the same file and seed give the same split on any machine.
 import { DataError } from './data-error';
-import { createRng, shuffled } from './random';
+import { createDrawRng, shuffled } from './draw-rng';
 import { questionKey } from './sources/question-file';
 import type { ParsedFile } from './sources/question-file';
 import type { Question, QuestionSplit, TaskSource } from './task';
@@ -24,7 +24,7 @@ function notEnough(file: string, have: number, want: string): DataError {
  */
 export function selectSplit(pool: ParsedFile, testPool: ParsedFile | null, source: TaskSource): QuestionSplit {
   checkSplitSizes(source);
-  const rng = createRng(source.seed);
+  const rng = createDrawRng(source.seed);
   if (!testPool) {
     const want = source.trainSize + source.testSize;
     if (pool.questions.length < want) {

@@ -4,7 +4,7 @@
 // deterministic for a seed.
 
 import { join } from 'node:path';
-import { writeDirAtomic, writeFileAtomic } from '../data/artifacts/atomic-write';
+import { writeDirAtomic, writeFileAtomic } from '../files/atomic-write';
 import { toHfConfig } from './formats/hf-config';
 import { saveModelWeights } from './formats/model-weights';
 import type { ModelConfig } from './model-config';

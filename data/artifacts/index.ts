@@ -7,4 +7,4 @@ export * from './manifest';
 export * from './layout';
 export * from './hash';
 export * from './questions';
-export { writeDirAtomic, writeFileAtomic } from './atomic-write';
+export { writeDirAtomic, writeFileAtomic } from '../../files/atomic-write';

@@ -4,7 +4,7 @@
 // their hashes is not recomputed (resume, activity retries).
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../../files/atomic-write';
 import { sha256File } from './hash';
 
 export const MANIFEST_FILE = 'manifest.json';

@@ -5,7 +5,7 @@ import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
 import { Compression, Table as WasmTable, WriterPropertiesBuilder, readParquet, writeParquet } from 'parquet-wasm';
 import { DataError } from '../data-error';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../../files/atomic-write';
 import { sha256Hex } from './hash';
 import type { ArtifactSchema } from './schema';
 import { rowsToTable, tableToRows, validateTableSchema } from './table';

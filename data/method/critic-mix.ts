@@ -3,8 +3,8 @@
 // a side is short is a policy, and what was done is reported:
 //   shrink  — keep the share exactly w, without repeats: the largest such dataset.
 //   replace — keep |D⁻| + |D⁺| examples; the short side is sampled with replacement.
-import { createRng, shuffled } from '../random';
-import type { Rng } from '../random';
+import { createDrawRng, shuffled } from '../draw-rng';
+import type { DrawRng } from '../draw-rng';
 
 export type Shortfall = 'shrink' | 'replace';
 
@@ -20,7 +20,7 @@ export interface CriticMix<T> {
 
 export function mixCriticDataset<T>(minus: readonly T[], plus: readonly T[], w: number, shortfall: Shortfall, seed: number): CriticMix<T> {
   if (!(w >= 0 && w <= 1)) throw new Error(`w must be in [0, 1], got ${w}`);
-  const rng = createRng(seed);
+  const rng = createDrawRng(seed);
   const [nMinus, nPlus] = shortfall === 'shrink' ? shrinkSizes(minus.length, plus.length, w) : replaceSizes(minus.length, plus.length, w);
   const a = draw(minus, nMinus, rng);
   const b = draw(plus, nPlus, rng);
@@ -51,7 +51,7 @@ function replaceSizes(minus: number, plus: number, w: number): [number, number] 
 }
 
 /** `count` items: without repeats while they last, then with replacement. */
-function draw<T>(items: readonly T[], count: number, rng: Rng): { items: T[]; repeats: number } {
+function draw<T>(items: readonly T[], count: number, rng: DrawRng): { items: T[]; repeats: number } {
   const first = shuffled(items, rng).slice(0, count);
   const extra = Array.from({ length: count - first.length }, () => items[rng.int(0, items.length - 1)]);
   return { items: [...first, ...extra], repeats: extra.length };

@@ -1,7 +1,7 @@
 // Majority voting over the agents' final answers (paper Alg. 1 line 15). Answers are grouped by
 // the task's equivalence; a tie between the largest groups is broken by a seeded choice, and the
 // tie is recorded so that reports can count how often it happened.
-import { createRng } from '../random';
+import { createDrawRng } from '../draw-rng';
 import { deriveSeed } from './seed';
 
 export type Equivalence = (a: string, b: string) => boolean;
@@ -25,7 +25,7 @@ export function majorityVote(answers: readonly (string | null)[], isEquivalent: 
   const most = Math.max(...groups.map((g) => g.votes));
   const top = groups.filter((g) => g.votes === most);
   if (top.length === 1) return { answer: top[0].answer, votes: most, tiedAnswers: [] };
-  const pick = top[createRng(deriveSeed(seed, 'tie', key)).int(0, top.length - 1)];
+  const pick = top[createDrawRng(deriveSeed(seed, 'tie', key)).int(0, top.length - 1)];
   return { answer: pick.answer, votes: most, tiedAnswers: top.map((g) => g.answer) };
 }
 

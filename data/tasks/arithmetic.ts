@@ -4,7 +4,7 @@ import { extractNumericAnswer } from '../answers/numeric-answer';
 import { canonicalNumber } from '../answers/number';
 import { rolePrompts } from '../prompts';
 import type { ProblemWording } from '../prompts';
-import { createRng } from '../random';
+import { createDrawRng } from '../draw-rng';
 import { checkSplitSizes } from '../split';
 import type { LoadedSplit, Question, Task, TaskOptions, TaskSource } from '../task';
 
@@ -28,7 +28,7 @@ export function arithmeticQuestion(values: ArithmeticValues): Question {
 
 /** `count` distinct questions drawn from `seed`; the same seed always yields the same sequence. */
 export function generateArithmeticQuestions(seed: number, count: number): Question[] {
-  const rng = createRng(seed);
+  const rng = createDrawRng(seed);
   const seen = new Set<string>();
   const out: Question[] = [];
   while (out.length < count) {

@@ -4,7 +4,7 @@
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelConfig } from '../model-config';
-import { writeDirAtomic, writeFileAtomic } from '../../data/artifacts/atomic-write';
+import { writeDirAtomic, writeFileAtomic } from '../../files/atomic-write';
 import { readModelConfig } from './hf-config';
 import { loadModelWeights, saveModelWeights, type Weights } from './model-weights';
 import { loadAdapter, mergeAdapter } from './peft-adapter';

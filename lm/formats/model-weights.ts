@@ -130,16 +130,19 @@ async function readExpected(tensors: ModelTensors, config: ModelConfig, modelDir
   return weights;
 }
 
-/** Checks an in-memory weight map against the config (names, sizes); throws naming the tensor. */
-export function checkWeights(weights: Weights, config: ModelConfig): void {
-  for (const [name, shape] of expectedTensorShapes(config)) {
+/**
+ * Checks an in-memory weight map against the config: every expected tensor present with the
+ * right number of values; names the first bad one. Returns the expected shapes.
+ */
+export function checkWeights(config: ModelConfig, weights: Weights): Map<string, number[]> {
+  const shapes = expectedTensorShapes(config);
+  for (const [name, shape] of shapes) {
     const data = weights.get(name);
-    if (!data) throw new LmInputError(`missing tensor "${name}"`);
-    const numel = shape.reduce((a, b) => a * b, 1);
-    if (data.length !== numel) {
-      throw new LmInputError(`tensor "${name}" has ${data.length} values; shape [${shape.join(', ')}] needs ${numel}`);
-    }
+    if (!data) throw new LmInputError(`weight ${name} is missing`);
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (data.length !== size) throw new LmInputError(`weight ${name} has ${data.length} values, expected [${shape.join(', ')}] = ${size}`);
   }
+  return shapes;
 }
 
 /** Writes weights in the checkpoint layout of the config's architecture (Phi3 fused again). */
@@ -149,8 +152,7 @@ export async function saveModelWeights(
   config: ModelConfig,
   options: WriteOptions & { maxShardBytes?: number } = {},
 ): Promise<string[]> {
-  checkWeights(weights, config);
-  const shapes = expectedTensorShapes(config);
+  const shapes = checkWeights(config, weights);
   const out = new Map<string, TensorToWrite>();
   for (const [name, shape] of shapes) out.set(name, { shape, data: weights.get(name)! });
   if (config.architecture === 'phi3') {

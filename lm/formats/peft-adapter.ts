@@ -7,7 +7,7 @@ import type { AdapterWeights } from '../decoder';
 import { LmInputError } from '../errors';
 import { isLoraModule, LORA_MODULES, loraFeatures, loraParent, type LoraModule } from '../lora-modules';
 import type { ModelConfig } from '../model-config';
-import { writeDirAtomic, writeFileAtomic } from '../../data/artifacts/atomic-write';
+import { writeDirAtomic, writeFileAtomic } from '../../files/atomic-write';
 import { SafetensorsFile } from './safetensors-read';
 import { writeSafetensors, type TensorToWrite } from './safetensors-write';
 import { readJsonFile } from './json-file';

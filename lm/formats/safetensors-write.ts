@@ -2,7 +2,7 @@
 // with spaces to a multiple of 8 (so data stays aligned), `__metadata__.format = "pt"`.
 
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../data/artifacts/atomic-write';
+import { writeFileAtomic } from '../../files/atomic-write';
 import { f32ToBf16, f32ToF16 } from './half-float';
 
 export type WritableDtype = 'F32' | 'F16' | 'BF16';

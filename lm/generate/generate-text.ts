@@ -8,7 +8,7 @@ import type { ModelTokenizer } from '../tokenizer/model-tokenizer';
 import type { GenerateRequest, Generation, SamplingOptions, Score, ScoreRequest } from '../types';
 import { generateTokens, type TokenRequest } from './generate-tokens';
 import { samplingProcessors } from './logits-processors';
-import { Rng } from '../rng';
+import { StreamRng } from '../stream-rng';
 import { greedySampler, multinomialSampler } from './samplers';
 import { eosCriterion, findStop, maxLengthCriterion, stopStringCriterion } from './stopping-criteria';
 import { scoreTokens } from './score-tokens';
@@ -86,7 +86,7 @@ export async function generateText(model: TextModel, requests: GenerateRequest[]
     const adapter = await model.adapter(requests[batch[0]].adapter);
     const tokenRequests: TokenRequest[] = batch.map((i) => ({
       promptIds: prompts[i],
-      rng: Rng.forStream(options.seed, i),
+      rng: StreamRng.forStream(options.seed, i),
       stopping: [
         eosCriterion(model.eosTokenIds),
         ...(stops.length ? [stopStringCriterion(stops, decode)] : []),

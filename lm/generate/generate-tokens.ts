@@ -6,14 +6,14 @@ import type { AdapterWeights, Decoder, KvCache } from '../decoder';
 import { LmInputError } from '../errors';
 import { logSoftmaxAt } from './logits';
 import type { LogitsProcessor } from './logits-processors';
-import type { Rng } from '../rng';
+import type { StreamRng } from '../stream-rng';
 import type { Sampler } from './samplers';
 import type { FinishReason, SequenceState, StoppingCriterion } from './stopping-criteria';
 
 export interface TokenRequest {
   promptIds: number[];
-  /** This sequence's own random stream (see Rng.forStream). */
-  rng: Rng;
+  /** This sequence's own random stream (see StreamRng.forStream). */
+  rng: StreamRng;
   /** Checked in order after every token; generation of this sequence ends at the first that fires. */
   stopping: StoppingCriterion[];
 }

@@ -1,9 +1,9 @@
 // Samplers choose the next token from (processed) logits.
 
 import { argmax } from './logits';
-import type { Rng } from '../rng';
+import type { StreamRng } from '../stream-rng';
 
-export type Sampler = (logits: Float32Array, rng: Rng) => number;
+export type Sampler = (logits: Float32Array, rng: StreamRng) => number;
 
 export const greedySampler: Sampler = (logits) => argmax(logits);
 

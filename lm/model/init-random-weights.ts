@@ -5,10 +5,10 @@
 
 import { expectedTensorShapes } from '../formats/model-weights';
 import type { ModelConfig } from '../model-config';
-import { Rng } from '../rng';
+import { StreamRng } from '../stream-rng';
 
 export function initRandomWeights(config: ModelConfig, seed: number, std = 0.02): Map<string, Float32Array> {
-  const rng = Rng.fromSeed(seed);
+  const rng = StreamRng.fromSeed(seed);
   const weights = new Map<string, Float32Array>();
   for (const [name, shape] of expectedTensorShapes(config)) {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1));

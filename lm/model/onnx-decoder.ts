@@ -4,7 +4,7 @@
 
 import type { AdapterWeights, Decoder, ForwardInput, ForwardOutput, KvCache } from '../decoder';
 import { LmInputError } from '../errors';
-import { expectedTensorShapes } from '../formats/model-weights';
+import { checkWeights } from '../formats/model-weights';
 import type { ModelConfig } from '../model-config';
 import { Session, type TensorValue } from '../onnx/session';
 import type { RuntimeOptions } from '../types';
@@ -25,16 +25,9 @@ function checkConfig(config: ModelConfig): void {
 }
 
 /** Checks the config and that every expected tensor is present with the right size; names the first bad one. */
-export function checkWeights(config: ModelConfig, weights: Map<string, Float32Array>): Map<string, number[]> {
+export function checkModel(config: ModelConfig, weights: Map<string, Float32Array>): Map<string, number[]> {
   checkConfig(config);
-  const shapes = expectedTensorShapes(config);
-  for (const [name, shape] of shapes) {
-    const data = weights.get(name);
-    if (!data) throw new LmInputError(`weight ${name} is missing`);
-    const size = shape.reduce((a, b) => a * b, 1);
-    if (data.length !== size) throw new LmInputError(`weight ${name} has ${data.length} values, expected [${shape.join(', ')}] = ${size}`);
-  }
-  return shapes;
+  return checkWeights(config, weights);
 }
 
 export class OnnxDecoder implements Decoder {
@@ -59,7 +52,7 @@ export class OnnxDecoder implements Decoder {
   }
 
   static async create(config: ModelConfig, weights: Map<string, Float32Array>, runtime: RuntimeOptions): Promise<OnnxDecoder> {
-    const shapes = checkWeights(config, weights);
+    const shapes = checkModel(config, weights);
     const model = buildInferenceGraph(config, weights, shapes);
     const session = await Session.create(model, { device: runtime.device, threads: runtime.threads, spinning: runtime.spinning });
     return new OnnxDecoder(config, session);

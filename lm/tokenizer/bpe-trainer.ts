@@ -3,7 +3,7 @@
 // 256 byte symbols, then one token per merge, in merge order.
 
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../data/artifacts/atomic-write';
+import { writeFileAtomic } from '../../files/atomic-write';
 import { byteToUnicode, gpt2Split } from './byte-level';
 
 export interface SpecialTokens {

@@ -4,7 +4,7 @@
 // shapes mean one training session serves the whole run.
 
 import { LmInputError } from '../errors';
-import { Rng } from '../rng';
+import { StreamRng } from '../stream-rng';
 import type { TrainSequence } from './train-types';
 
 export interface BatchShape {
@@ -19,7 +19,7 @@ export type Row = number[];
 export function planBatches(sequences: readonly TrainSequence[], shape: BatchShape, epochs: number, seed: number): Row[][] {
   const batches: Row[][] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {
-    const order = Rng.fromSeed(seed * 1009 + epoch).permutation(sequences.length);
+    const order = StreamRng.fromSeed(seed * 1009 + epoch).permutation(sequences.length);
     const rows: Row[] = [];
     let row: Row = [];
     let used = 0;

@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LmInputError } from '../errors';
-import { writeFileAtomic } from '../../data/artifacts/atomic-write';
-import type { RngState } from '../rng';
+import { writeFileAtomic } from '../../files/atomic-write';
+import type { StreamRngState } from '../stream-rng';
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 
@@ -18,7 +18,7 @@ export interface CheckpointMeta {
   tokens: number;
   lossSum: number;
   lastLoss: number;
-  rng: RngState;
+  rng: StreamRngState;
 }
 
 export interface Checkpoint extends CheckpointMeta {

@@ -7,13 +7,13 @@ import { createHash } from 'node:crypto';
 import type { AdapterWeights } from '../decoder';
 import { LmAbortError, LmInputError } from '../errors';
 import { LORA_MODULES, loraFeatures, type LoraModule } from '../lora-modules';
-import { checkWeights } from '../model/onnx-decoder';
+import { checkModel } from '../model/onnx-decoder';
 import { buildTrainingGraph, type LoraSpec, type TrainingGraph } from '../model/training-graph';
 import { Session, type TensorValue } from '../onnx/session';
 import { adamWStep, clipGradients, createAdamWState } from './adamw';
 import { batchTensors, checkSequences, planBatches, type BatchShape } from './batching';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
-import { Rng } from '../rng';
+import { StreamRng } from '../stream-rng';
 import { learningRate } from './schedule';
 import type { TrainModelRequest, TrainModelResult } from './train-types';
 
@@ -66,7 +66,7 @@ function fingerprint(req: TrainModelRequest, shape: BatchShape): string {
 }
 
 /** LoRA A ~ U(±1/sqrt(in)) (PEFT's kaiming_uniform with a = sqrt(5)), B = 0, or the given adapter. */
-function initialLora(req: TrainModelRequest, spec: LoraSpec, names: string[], shapes: number[][], rng: Rng): Float32Array[] {
+function initialLora(req: TrainModelRequest, spec: LoraSpec, names: string[], shapes: number[][], rng: StreamRng): Float32Array[] {
   return names.map((name, k) => {
     const [, layer, module, part] = name.split('.');
     if (req.initAdapter) {
@@ -98,7 +98,7 @@ export async function trainModel(req: TrainModelRequest): Promise<TrainModelResu
   const { config, options, sequences } = req;
   checkOptions(req);
   const spec = loraSpec(req);
-  const shapes = checkWeights(config, req.weights);
+  const shapes = checkModel(config, req.weights);
   const longest = sequences.reduce((m, s) => Math.max(m, s.tokens.length), 0);
   const maxLength = Math.min(req.maxSequenceLength ?? longest, config.maxPositionEmbeddings);
   checkSequences(sequences, maxLength, config.vocabSize);
@@ -112,7 +112,7 @@ export async function trainModel(req: TrainModelRequest): Promise<TrainModelResu
   let graph: TrainingGraph | undefined = buildTrainingGraph({ config, batch: shape.rows, length: shape.length, weights: req.weights, shapes, lora: spec });
   const { trainable, gradName } = graph;
   const names = trainable.map((t) => t.name);
-  let rng = Rng.fromSeed(options.seed);
+  let rng = StreamRng.fromSeed(options.seed);
   let params = spec
     ? initialLora(req, spec, names, trainable.map((t) => t.shape), rng)
     : names.map((n) => Float32Array.from(req.weights.get(n)!));
@@ -138,7 +138,7 @@ export async function trainModel(req: TrainModelRequest): Promise<TrainModelResu
     lossSum = saved.lossSum;
     lastLoss = saved.lastLoss;
     resumedFromStep = saved.step;
-    rng = Rng.fromState(saved.rng);
+    rng = StreamRng.fromState(saved.rng);
   }
   const checkpoint = (): Promise<void> =>
     saveCheckpoint(req.checkpointDir, { fingerprint: print, step: state.step, tokens, lossSum, lastLoss, rng: rng.state, names, params, m: state.m, v: state.v });
@@ -158,7 +158,7 @@ export async function trainModel(req: TrainModelRequest): Promise<TrainModelResu
       let loss = 0;
       for (const b of micro) {
         if (req.signal?.aborted) {
-          rng = Rng.fromState(stepRng);
+          rng = StreamRng.fromState(stepRng);
           await checkpoint();
           throw new LmAbortError(`training aborted at step ${state.step} of ${totalSteps} (checkpoint saved)`);
         }

@@ -6,7 +6,7 @@ import { gradients } from '../../lm/onnx/autodiff';
 import { emitModel } from '../../lm/onnx/emit';
 import { Graph, type Tensor } from '../../lm/onnx/graph';
 import { Session, type TensorValue } from '../../lm/onnx/session';
-import { Rng } from '../../lm/rng';
+import { StreamRng } from '../../lm/stream-rng';
 
 export interface Checked {
   name: string;
@@ -29,7 +29,7 @@ export interface CheckOptions {
   samples?: number;
 }
 
-export function randomArray(rng: Rng, n: number, lo = -1, hi = 1): Float32Array {
+export function randomArray(rng: StreamRng, n: number, lo = -1, hi = 1): Float32Array {
   return Float32Array.from({ length: n }, () => lo + (hi - lo) * rng.uniform());
 }
 

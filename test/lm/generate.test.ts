@@ -10,7 +10,7 @@ import { loadModelWeights } from '../../lm/formats/model-weights';
 import { generateText, scoreText, type TextModel } from '../../lm/generate/generate-text';
 import { scoreTokens } from '../../lm/generate/score-tokens';
 import { topKProcessor, topPProcessor } from '../../lm/generate/logits-processors';
-import { Rng } from '../../lm/rng';
+import { StreamRng } from '../../lm/stream-rng';
 import { multinomialSampler } from '../../lm/generate/samplers';
 import { createOnnxDecoder } from '../../lm/model/onnx-decoder';
 import { writeRandomModelDir } from '../../lm/random-model-dir';
@@ -161,13 +161,13 @@ describe('sampling pieces', () => {
   it('multinomial sampling follows the softmax (20,000 draws, fixed seed)', () => {
     const probs = [0.6, 0.3, 0.1, 0];
     const logits = Float32Array.from(probs.map(Math.log));
-    const rng = Rng.forStream(123, 0);
+    const rng = StreamRng.forStream(123, 0);
     const counts = [0, 0, 0, 0];
     for (let i = 0; i < 20000; i++) counts[multinomialSampler(logits, rng)]++;
     probs.forEach((p, i) => assert.ok(Math.abs(counts[i] / 20000 - p) < 0.015, `token ${i}: ${counts[i]}`));
     assert.equal(counts[3], 0);
-    assert.notEqual(Rng.forStream(1, 0).uniform(), Rng.forStream(1, 1).uniform());
-    assert.equal(Rng.forStream(1, 2).uniform(), Rng.forStream(1, 2).uniform());
+    assert.notEqual(StreamRng.forStream(1, 0).uniform(), StreamRng.forStream(1, 1).uniform());
+    assert.equal(StreamRng.forStream(1, 2).uniform(), StreamRng.forStream(1, 2).uniform());
   });
 });
 

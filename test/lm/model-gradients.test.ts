@@ -14,7 +14,7 @@ import { emitModel } from '../../lm/onnx/emit';
 import { Graph } from '../../lm/onnx/graph';
 import type { ModelConfig } from '../../lm/model-config';
 import { Session, type TensorValue } from '../../lm/onnx/session';
-import { Rng } from '../../lm/rng';
+import { StreamRng } from '../../lm/stream-rng';
 import { compareWithFiniteDifferences, randomArray } from './finite-difference';
 import { tinyConfig } from './tiny-model';
 
@@ -46,7 +46,7 @@ async function checkModel(config: ModelConfig, lora: LoraSpec | undefined, sampl
   const session = await Session.create(graph.model, { device: 'cpu', threads: 1 });
   try {
     const feeds = batchFeeds(config);
-    const rng = Rng.fromSeed(5);
+    const rng = StreamRng.fromSeed(5);
     for (const t of graph.trainable) {
       feeds[t.name] = { data: weights.get(t.name) ?? randomArray(rng, t.shape[0] * t.shape[1], -0.3, 0.3), dims: t.shape };
     }

@@ -9,7 +9,7 @@ import { LmInputError } from '../../lm/errors';
 import { initRandomWeights } from '../../lm/model/init-random-weights';
 import { loraFeatures } from '../../lm/lora-modules';
 import { createOnnxDecoder } from '../../lm/model/onnx-decoder';
-import { Rng } from '../../lm/rng';
+import { StreamRng } from '../../lm/stream-rng';
 import { randomArray } from './finite-difference';
 import { tinyConfig } from './tiny-model';
 
@@ -88,7 +88,7 @@ test('selectRows keeps the chosen sequences decoding as before', async () => {
 });
 
 function randomAdapter(rank: number, modules: string[], seed: number, zeroB: boolean): AdapterWeights {
-  const rng = Rng.fromSeed(seed);
+  const rng = StreamRng.fromSeed(seed);
   const map: AdapterWeights['modules'] = new Map();
   for (let layer = 0; layer < config.numLayers; layer++) {
     for (const m of modules) {

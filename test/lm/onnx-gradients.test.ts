@@ -9,7 +9,7 @@ import { attr } from '../../lm/onnx/graph';
 import { definedGradients } from '../../lm/onnx/gradient-registry';
 import * as op from '../../lm/onnx/ops';
 import type { TensorValue } from '../../lm/onnx/session';
-import { Rng } from '../../lm/rng';
+import { StreamRng } from '../../lm/stream-rng';
 import { checkGradients, randomArray } from './finite-difference';
 
 interface Input {
@@ -99,7 +99,7 @@ test('every op with a gradient rule has a finite-difference case', () => {
 
 for (const c of cases) {
   test(`gradient of ${c.op} matches finite differences`, async () => {
-    const rng = Rng.fromSeed(c.op.length * 7919 + c.op.charCodeAt(0));
+    const rng = StreamRng.fromSeed(c.op.length * 7919 + c.op.charCodeAt(0));
     const feeds: Record<string, TensorValue> = {};
     c.inputs.forEach((input, i) => {
       const n = input.shape.reduce((a, b) => a * b, 1);

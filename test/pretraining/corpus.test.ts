@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng } from '../../data/random';
+import { createDrawRng } from '../../data/draw-rng';
 import { arithmeticQuestion, arithmeticResult, type ArithmeticValues } from '../../data/tasks/arithmetic';
 import { getTask } from '../../data/tasks';
 import type { Question } from '../../data/task';
-import { generateCorpus, heldOutQuestions, plurality, summarize, type CorpusExample, type CorpusOptions } from '../../lm/pretrain/corpus';
-import { checkStep } from '../../lm/pretrain/step-accuracy';
-import { SOLUTION_STYLES, workedSolution } from '../../lm/pretrain/worked-solution';
+import { generateCorpus, heldOutQuestions, plurality, summarize, type CorpusExample, type CorpusOptions } from '../../pretraining/corpus';
+import { checkStep } from '../../pretraining/step-accuracy';
+import { SOLUTION_STYLES, workedSolution } from '../../pretraining/worked-solution';
 
 const task = getTask('arithmetic', { promptStyle: 'compact' });
 const options: CorpusOptions = {
@@ -94,7 +94,7 @@ void test('slips make about the intended share of solutions wrong', () => {
 });
 
 void test('a worked solution with no slips computes a+b*c+d-e*f in every style, every step right', () => {
-  const rng = createRng(3);
+  const rng = createDrawRng(3);
   for (let i = 0; i < 200; i++) {
     const values = Array.from({ length: 6 }, () => rng.int(0, 30)) as unknown as ArithmeticValues;
     for (const style of SOLUTION_STYLES) {
@@ -109,7 +109,7 @@ void test('a worked solution with no slips computes a+b*c+d-e*f in every style, 
 });
 
 void test('the difference is taken one place of the smaller number at a time, after its sign', () => {
-  const rng = createRng(1);
+  const rng = createDrawRng(1);
   const steps = (values: number[]) => workedSolution(values as unknown as ArithmeticValues, 'products-first', rng, 0).steps.split(' ').slice(5);
   // 21+1*5+3-19*11 = 29-209
   assert.deepEqual(steps([21, 1, 5, 3, 19, 11]), ['29-209=-(209-29)', '209-20=189', '189-9=180']);

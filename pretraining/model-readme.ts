@@ -2,7 +2,7 @@
 // the pretraining script from what it measured. The sections written by hand (from "## How it
 // got here" on: the trials, the demo run) are kept when the script rewrites the file.
 import { cpus } from 'node:os';
-import type { ModelConfig } from '../model-config';
+import type { ModelConfig } from '../lm/model-config';
 import type { TinyModelAccuracy, AccuracyFigure } from './measure-accuracy';
 import { STEP_KINDS, type StepKind } from './step-accuracy';
 import type { TinyRecipe } from './tiny-recipe';
@@ -50,8 +50,8 @@ in exactly the compact prompts the pipeline sends every role (generation, critic
 It is deliberately imperfect: its worked solutions slip now and then, so three agents disagree
 often enough for majority voting, debate and finetuning on the debate's answers to matter.
 
-Made by \`npm run pretrain:tiny\` (lm/pretrain/pretrain-tiny.ts, recipe in
-lm/pretrain/tiny-recipe.ts), seed ${recipe.seed}, on ${f.date} with ${cpus().length} CPU cores
+Made by \`npm run pretrain:tiny\` (pretraining/pretrain-tiny.ts, recipe in
+pretraining/tiny-recipe.ts), seed ${recipe.seed}, on ${f.date} with ${cpus().length} CPU cores
 (${cpus()[0]?.model ?? 'unknown CPU'}), onnxruntime-node CPU.
 
 | | |
@@ -77,7 +77,7 @@ None of these questions, nor the demo's train and test questions, is in the corp
 ${(a.wellFormed * 100).toFixed(1)}% of the sampled responses state an answer. Measured in ${a.seconds.toFixed(0)} s.
 
 Where the greedy solutions go wrong, each step checked on its own operands
-(lm/pretrain/step-accuracy.ts; ${a.greedySteps.unreadable} of ${a.questions} responses not in the taught format):
+(pretraining/step-accuracy.ts; ${a.greedySteps.unreadable} of ${a.questions} responses not in the taught format):
 
 | step | example | right |
 |---|---|---|

@@ -1,8 +1,11 @@
 // Seeded randomness for lm/: one generator (sfc32: small, fast, passes PractRand to 2^40+) whose
 // whole state is four 32-bit words, so a training checkpoint can store it and a resumed run draws
-// exactly the numbers the uninterrupted run would have drawn.
+// exactly the numbers the uninterrupted run would have drawn, and which splits into independent
+// streams (one per generation request). data/draw-rng.ts is the other generator of the project:
+// it needs neither (it is drawn from once per seed) and must never change, since it fixes the
+// question sets and splits of every run.
 
-export type RngState = [number, number, number, number];
+export type StreamRngState = [number, number, number, number];
 
 /** Mixes a 32-bit word into a well-spread 32-bit hash (murmur3 finalizer). */
 function mix(h: number): number {
@@ -11,19 +14,19 @@ function mix(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-export class Rng {
-  private constructor(private s: RngState) {}
+export class StreamRng {
+  private constructor(private s: StreamRngState) {}
 
   /** Leaves the correlated start-up states behind. */
-  private static warmedUp(state: RngState, discard: number): Rng {
-    const rng = new Rng(state);
+  private static warmedUp(state: StreamRngState, discard: number): StreamRng {
+    const rng = new StreamRng(state);
     for (let i = 0; i < discard; i++) rng.nextUint32();
     return rng;
   }
 
   /** The stream of a training run (weight initialisation, batch order, dropout). */
-  static fromSeed(seed: number): Rng {
-    return Rng.warmedUp([0x9e3779b9, seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0, 1], 15);
+  static fromSeed(seed: number): StreamRng {
+    return StreamRng.warmedUp([0x9e3779b9, seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0, 1], 15);
   }
 
   /**
@@ -32,17 +35,17 @@ export class Rng {
    * different indices (agents asked the same question) still differ. The words are hashed because
    * neighbouring seeds and indices must not give correlated streams.
    */
-  static forStream(seed: number, stream: number): Rng {
+  static forStream(seed: number, stream: number): StreamRng {
     const lo = seed >>> 0;
     const hi = Math.floor(seed / 2 ** 32) >>> 0;
-    return Rng.warmedUp([mix(lo ^ 0x9e3779b9), mix(hi ^ mix(stream + 0x7f4a7c15)), mix(stream ^ 0x6a09e667), 1], 12);
+    return StreamRng.warmedUp([mix(lo ^ 0x9e3779b9), mix(hi ^ mix(stream + 0x7f4a7c15)), mix(stream ^ 0x6a09e667), 1], 12);
   }
 
-  static fromState(state: RngState): Rng {
-    return new Rng([...state]);
+  static fromState(state: StreamRngState): StreamRng {
+    return new StreamRng([...state]);
   }
 
-  get state(): RngState {
+  get state(): StreamRngState {
     return [...this.s];
   }
 

@@ -2,10 +2,10 @@
 // demo's temperature (the figure the README reports), greedy decoding, the majority of three
 // samples, and a two-round debate of three copies (the base model as every agent). The last two
 // show whether the model leaves room for what voting and debate add.
-import { accuracyOf, type Accuracy } from '../../data/method/accuracy';
-import { majorityVote } from '../../data/method/majority-vote';
-import type { Question, Task } from '../../data/task';
-import { openModel } from '../index';
+import { accuracyOf, type Accuracy } from '../data/method/accuracy';
+import { majorityVote } from '../data/method/majority-vote';
+import type { Question, Task } from '../data/task';
+import { openModel } from '../lm/index';
 import { stepAccuracy, type StepAccuracy } from './step-accuracy';
 
 export type AccuracyFigure = Pick<Accuracy, 'accuracy' | 'stderr'>;

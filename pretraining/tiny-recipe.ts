@@ -1,8 +1,8 @@
 // How the embedded tiny model is made: one seed, one corpus, one architecture, one training
 // schedule. `npm run pretrain:tiny` follows this recipe, so the committed files are reproducible
 // from it (same machine type, same onnxruntime; float reductions may differ across CPUs).
-import type { ModelConfig } from '../model-config';
-import type { FinetuneOptions } from '../types';
+import type { ModelConfig } from '../lm/model-config';
+import type { FinetuneOptions } from '../lm/types';
 import type { CorpusOptions } from './corpus';
 
 export interface TinyRecipe {

@@ -4,16 +4,16 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { getTask } from '../../data/tasks';
-import { writeDirAtomic, writeFileAtomic } from '../../data/artifacts/atomic-write';
-import { toHfConfig } from '../formats/hf-config';
-import { saveModelWeights } from '../formats/model-weights';
-import { initRandomWeights } from '../model/init-random-weights';
-import type { ModelConfig } from '../model-config';
-import { saveTokenizer } from '../tokenizer/bpe-trainer';
-import { loadTokenizer } from '../tokenizer/model-tokenizer';
-import { trainModel } from '../train/train-model';
-import type { FinetuneProgress } from '../types';
+import { getTask } from '../data/tasks';
+import { writeDirAtomic, writeFileAtomic } from '../files/atomic-write';
+import { toHfConfig } from '../lm/formats/hf-config';
+import { saveModelWeights } from '../lm/formats/model-weights';
+import { initRandomWeights } from '../lm/model/init-random-weights';
+import type { ModelConfig } from '../lm/model-config';
+import { saveTokenizer } from '../lm/tokenizer/bpe-trainer';
+import { loadTokenizer } from '../lm/tokenizer/model-tokenizer';
+import { trainModel } from '../lm/train/train-model';
+import type { FinetuneProgress } from '../lm/types';
 import { generateCorpus, heldOutQuestions } from './corpus';
 import { demoQuestionIds } from './demo-questions';
 import { measureAccuracy } from './measure-accuracy';
@@ -106,7 +106,7 @@ async function pretrain(cli: CliOptions): Promise<void> {
 
 const program = new Command()
   .name('pretrain-tiny')
-  .description("Train maft's embedded tiny arithmetic model from scratch (lm/pretrain/tiny-recipe.ts)")
+  .description("Train maft's embedded tiny arithmetic model from scratch (pretraining/tiny-recipe.ts)")
   .option('--out <dir>', 'model directory to write', 'data/models/tiny')
   .option('--work <dir>', 'corpus, checkpoint and staging directory (resumes from its checkpoint)', 'runs/pretrain-tiny')
   .option('--demo-config <file>', 'experiment whose questions the corpus must not contain', 'configs/demo.yaml')

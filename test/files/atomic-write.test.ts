@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { writeDirAtomic, writeFileAtomic } from '../../../data/artifacts/atomic-write';
+import { writeDirAtomic, writeFileAtomic } from '../../files/atomic-write';
 
 let dir: string;
 before(async () => (dir = await mkdtemp(join(tmpdir(), 'maft-atomic-'))));

@@ -2,7 +2,7 @@
 // numbers cut out, so every number is spelled digit by digit. Merged digits ("20", "56") would
 // give each number an arbitrary spelling and make carrying and the times table far harder to
 // learn for a model this small; the words around the numbers ("Answer", "Others") still merge.
-import { buildByteLevelBpeTokenizer, type BuiltTokenizer } from '../tokenizer/bpe-trainer';
+import { buildByteLevelBpeTokenizer, type BuiltTokenizer } from '../lm/tokenizer/bpe-trainer';
 
 export const TINY_SPECIAL_TOKENS = { eos: '</s>' } as const;
 

@@ -10,10 +10,10 @@
 //   critic-summary  as critic, with the counts read from a summary
 // The other agents' responses a critic sees are sampled like generations, with more slips, so
 // critics see wrong answers, disagreeing and agreeing ones.
-import { arithmeticQuestion, arithmeticResult, ARITHMETIC_MAX_VALUE, type ArithmeticValues } from '../../data/tasks/arithmetic';
-import { createRng, type Rng } from '../../data/random';
-import type { Question, Task } from '../../data/task';
-import type { TrainExample } from '../types';
+import { arithmeticQuestion, arithmeticResult, ARITHMETIC_MAX_VALUE, type ArithmeticValues } from '../data/tasks/arithmetic';
+import { createDrawRng, type DrawRng } from '../data/draw-rng';
+import type { Question, Task } from '../data/task';
+import type { TrainExample } from '../lm/types';
 import { formatResponse, workedSolution, type SolutionStyle } from './worked-solution';
 
 export type CorpusRole = 'generation' | 'critic' | 'summarizer' | 'critic-summary';
@@ -53,7 +53,7 @@ const CRITIC_DECISIONS = [
 ] as const;
 
 export function generateCorpus(options: CorpusOptions): CorpusExample[] {
-  const rng = createRng(options.seed);
+  const rng = createDrawRng(options.seed);
   const roles = Object.keys(options.mix) as CorpusRole[];
   const roleWeights = roles.map((r) => options.mix[r]);
   const out: CorpusExample[] = [];
@@ -69,7 +69,7 @@ export function generateCorpus(options: CorpusOptions): CorpusExample[] {
 
 /** Questions the corpus never used, for measuring the trained model. */
 export function heldOutQuestions(seed: number, count: number, exclude: ReadonlySet<string>): Question[] {
-  const rng = createRng(seed);
+  const rng = createDrawRng(seed);
   const out: Question[] = [];
   const seen = new Set(exclude);
   while (out.length < count) {
@@ -81,7 +81,7 @@ export function heldOutQuestions(seed: number, count: number, exclude: ReadonlyS
   return out;
 }
 
-function example(role: CorpusRole, values: ArithmeticValues, q: Question, rng: Rng, o: CorpusOptions): CorpusExample {
+function example(role: CorpusRole, values: ArithmeticValues, q: Question, rng: DrawRng, o: CorpusOptions): CorpusExample {
   const truth = arithmeticResult(values);
   const shown = (): { response: string; answer: number } => {
     const s = workedSolution(values, randomStyle(rng, o.styles), rng, o.shownSlipRate);
@@ -142,17 +142,17 @@ function countAnswers(answers: number[]): [number, number][] {
   return [...counts.entries()].sort((x, y) => y[1] - x[1]);
 }
 
-function drawValues(rng: Rng): ArithmeticValues {
+function drawValues(rng: DrawRng): ArithmeticValues {
   const v = (): number => rng.int(0, ARITHMETIC_MAX_VALUE);
   return [v(), v(), v(), v(), v(), v()];
 }
 
-function randomStyle(rng: Rng, styles: readonly SolutionStyle[]): SolutionStyle {
+function randomStyle(rng: DrawRng, styles: readonly SolutionStyle[]): SolutionStyle {
   return styles[rng.int(0, styles.length - 1)];
 }
 
 /** An index drawn with probability proportional to its weight. */
-function pick(rng: Rng, weights: readonly number[]): number {
+function pick(rng: DrawRng, weights: readonly number[]): number {
   const total = weights.reduce((s, w) => s + w, 0);
   let r = rng.next() * total;
   for (let i = 0; i < weights.length; i++) {

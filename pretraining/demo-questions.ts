@@ -2,8 +2,8 @@
 // model: the demo measures what debate and finetuning add, not what pretraining memorized.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { experimentSchema } from '../../client/config/experiment-config';
-import { generateArithmeticQuestions } from '../../data/tasks/arithmetic';
+import { experimentSchema } from '../client/config/experiment-config';
+import { generateArithmeticQuestions } from '../data/tasks/arithmetic';
 
 export async function demoQuestionIds(configPath: string): Promise<Set<string>> {
   const parsed = experimentSchema.safeParse(parse(await readFile(configPath, 'utf8')));

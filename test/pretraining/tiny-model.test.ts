@@ -10,7 +10,7 @@ import { readModelConfig } from '../../lm/formats/hf-config';
 import { expectedTensorShapes } from '../../lm/formats/model-weights';
 import { SafetensorsFile } from '../../lm/formats/safetensors-read';
 import { loadTokenizer } from '../../lm/tokenizer/model-tokenizer';
-import { STEP_KINDS, stepAccuracy } from '../../lm/pretrain/step-accuracy';
+import { STEP_KINDS, stepAccuracy } from '../../pretraining/step-accuracy';
 
 const dir = 'data/models/tiny';
 const MIN_RATE = 0.8;

@@ -1,7 +1,10 @@
-// Seeded randomness for question generation and split selection. Math.random is never used in
-// data/: a run must draw the same questions and the same splits from the same seed on any machine.
+// Seeded draws for question generation, split selection and dataset sampling. Math.random is
+// never used in data/: a run must draw the same questions and the same splits from the same seed
+// on any machine, so this generator (mulberry32, one word of state) is frozen: changing it would
+// change every run's questions. lm/stream-rng.ts is the other generator, for what this one lacks:
+// state saved in training checkpoints and independent streams per generation request.
 
-export interface Rng {
+export interface DrawRng {
   /** Uniform in [0, 1). */
   next(): number;
   /** Uniform integer in [min, max], both inclusive. */
@@ -9,7 +12,7 @@ export interface Rng {
 }
 
 /** mulberry32: tiny, fast and good enough for sampling; the seed is any safe integer. */
-export function createRng(seed: number): Rng {
+export function createDrawRng(seed: number): DrawRng {
   if (!Number.isSafeInteger(seed)) throw new Error(`seed must be a safe integer, got ${String(seed)}`);
   // Fold the high bits in so that seeds differing only above 2^32 give different streams.
   let state = (seed ^ Math.floor(seed / 0x100000000)) >>> 0;
@@ -27,7 +30,7 @@ export function createRng(seed: number): Rng {
 }
 
 /** Fisher–Yates on a copy. */
-export function shuffled<T>(items: readonly T[], rng: Rng): T[] {
+export function shuffled<T>(items: readonly T[], rng: DrawRng): T[] {
   const out = items.slice();
   for (let i = out.length - 1; i > 0; i--) {
     const j = rng.int(0, i);

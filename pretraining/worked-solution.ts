@@ -3,8 +3,8 @@
 // wrong on purpose (a product off by one entry of the times table, a sum or difference off by a
 // carry or borrow), and later steps use the wrong value consistently, so the
 // corpus teaches plausible, diverse, independent mistakes: the kind majority voting can fix.
-import { arithmeticExpression, type ArithmeticValues } from '../../data/tasks/arithmetic';
-import type { Rng } from '../../data/random';
+import { arithmeticExpression, type ArithmeticValues } from '../data/tasks/arithmetic';
+import type { DrawRng } from '../data/draw-rng';
 
 /** The orders in which a solution may proceed; agents trained on different mixes differ in style. */
 export const SOLUTION_STYLES = ['products-first', 'sums-first', 'left-to-right'] as const;
@@ -28,7 +28,7 @@ const SUM_SLIPS = [1, 2, 10];
 /** Products slip to a neighbouring entry of the times table (7*8 -> 49 or 64) or by ten. */
 const productSlips = (x: number, y: number): number[] => [x, y, 10].filter((v) => v !== 0);
 
-function stepper(rng: Rng, slipRate: number, onSlip: () => void): Step {
+function stepper(rng: DrawRng, slipRate: number, onSlip: () => void): Step {
   return (exact, sizes) => {
     if (rng.next() >= slipRate) return exact;
     onSlip();
@@ -39,7 +39,7 @@ function stepper(rng: Rng, slipRate: number, onSlip: () => void): Step {
   };
 }
 
-export function workedSolution(values: ArithmeticValues, style: SolutionStyle, rng: Rng, slipRate: number): WorkedSolution {
+export function workedSolution(values: ArithmeticValues, style: SolutionStyle, rng: DrawRng, slipRate: number): WorkedSolution {
   const [a, b, c, d, e, f] = values;
   let slips = 0;
   const step = stepper(rng, slipRate, () => slips++);

@@ -1,5 +1,5 @@
 // Lint rules. Workflow code runs in Temporal's deterministic sandbox: it may import only
-// @temporalio/workflow, types and other workflow files (see ../shared/docs/style.md).
+// @temporalio/workflow, the experiment/ contract and types (see ../shared/docs/style.md).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
@@ -20,20 +20,30 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  {
-    files: ['workflows/**/*.ts'],
+  // Workflows and the contract they share with everything else (experiment/) run in Temporal's
+  // deterministic sandbox: no Node built-ins, and other folders only as types.
+  ...[
+    { folder: 'workflows', runtime: 'the contract in experiment/ and @temporalio/workflow' },
+    { folder: 'experiment', runtime: 'zod and experiment/ itself' },
+  ].map(({ folder, runtime }) => ({
+    files: [`${folder}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code is deterministic: no Node built-ins.' })),
+          paths: nodeBuiltins.map((name) => ({ name, message: `${folder}/ is deterministic workflow code: no Node built-ins.` })),
           patterns: [
-            { group: ['../activities/*', '../lm/*', '../data/*', '../devserver/*', '../client/*'], allowTypeImports: true,
-              message: 'Workflows import activities and other modules as types only.' },
+            {
+              group: ['activities', 'lm', 'data', 'devserver', 'client', 'config', 'worker', 'temporal', 'pretraining', 'files', 'bench']
+                .concat(folder === 'experiment' ? ['workflows'] : [])
+                .map((f) => `../${f}/*`).concat(['../worker', '../activities', '../lm']),
+              allowTypeImports: true,
+              message: `${folder}/ imports at run time only ${runtime}; other folders as types only.`,
+            },
           ],
         },
       ],
     },
-  },
+  })),
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

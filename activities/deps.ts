@@ -1,6 +1,6 @@
 // What the activities need from the outside world, injected by worker.ts (real lm/, real file
 // system) or by tests (the same real pieces, plus a fault hook).
-import type { PipelineStep } from '../client/config/temporal-config';
+import type { PipelineStep } from '../experiment/pipeline-steps';
 import type { FinetuneRequest, FinetuneResult, LanguageModel, RuntimeOptions } from '../lm/types';
 
 export interface ModelRuntime {

@@ -9,14 +9,15 @@ import type { EvaluatedQuestion } from '../data/method/evaluation-metrics';
 import { nllDiversity } from '../data/method/diversity';
 import { deriveSeed } from '../data/method/seed';
 import type { Question } from '../data/task';
-import { adaptersOf } from '../workflows/agents';
-import type { AgentSet } from '../workflows/agents';
+import { adaptersOf } from '../experiment/agents';
+import type { AgentSet } from '../experiment/agents';
 import type { ActivityDeps } from './deps';
 import type { ModelPool } from './model-pool';
-import { indexDebate, questionsPath, readDebate, readQuestions, taskOf } from './run-files';
+import { indexDebate, readDebate, readQuestions, taskOf } from './run-files';
+import { EVAL_FILE, inStep, questionsFile } from '../experiment/run-layout';
 import type { DebateIndex } from './run-files';
 import { cachedStep, runDirOf } from './step-cache';
-import type { EvaluateInput, EvaluationSummary } from './types';
+import type { EvaluateInput, EvaluationSummary } from '../experiment/step-types';
 
 export async function evaluate(deps: ActivityDeps, models: ModelPool, input: EvaluateInput): Promise<EvaluationSummary> {
   const { runId, config, variant, iteration, agents, stepDir } = input;
@@ -25,7 +26,7 @@ export async function evaluate(deps: ActivityDeps, models: ModelPool, input: Eva
     runId,
     stepDir,
     inputs: { task: config.task.name, seed: config.seed, nll: config.evaluation.nllDiversity, model: config.model.path, variant, iteration, agents },
-    inputPaths: [questionsPath('test'), ...input.debate, ...adaptersOf(agents)],
+    inputPaths: [questionsFile('test'), ...input.debate, ...adaptersOf(agents)],
     compute: async (dir) => {
       const task = taskOf(config);
       const rows = await readDebate(deps, runId, input.debate);
@@ -53,12 +54,12 @@ export async function evaluate(deps: ActivityDeps, models: ModelPool, input: Eva
           agreement: variant.agents > 1 ? v.agreeing / variant.agents : null,
         }),
       );
-      const written = await writeRows(evalSchema, join(dir, 'eval.parquet'), evalRows);
+      const written = await writeRows(evalSchema, join(dir, EVAL_FILE), evalRows);
       const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
       return {
         outputs: [written],
         summary: {
-          path: `${stepDir}/eval.parquet`,
+          path: inStep(stepDir, EVAL_FILE),
           questions: questions.length,
           correct: result.final.correct,
           accuracy: result.final.accuracy,

@@ -1,8 +1,9 @@
 // Maps errors the user must fix (bad config, data, model files) to non-retryable failures that
 // keep the original message (file, line, field); everything else stays retryable.
 import { ApplicationFailure } from '@temporalio/activity';
+import { nonRetryableErrorNames } from '../experiment/error-names';
 
-const inputErrors = new Set(['MaftInputError', 'ConfigError', 'DataError', 'LmInputError']);
+const inputErrors = new Set<string>(nonRetryableErrorNames);
 
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure || !(err instanceof Error) || !inputErrors.has(err.name)) return err;

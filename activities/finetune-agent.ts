@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { agentDatasetSchema, readRows } from '../data/artifacts';
 import { deriveSeed } from '../data/method/seed';
-import type { RoleFinetuneConfig } from '../client/config/experiment-config';
+import type { RoleFinetuneConfig } from '../experiment/experiment-schema';
 import type { FinetuneOptions } from '../lm/types';
+import { ADAPTER_DIR, CHECKPOINTS_DIR, inStep } from '../experiment/run-layout';
 import type { ActivityDeps } from './deps';
 import { cachedStep, listFiles, runDirOf } from './step-cache';
-import type { FinetuneAgentInput, StepHeartbeat, TrainSummary } from './types';
+import type { FinetuneAgentInput, StepHeartbeat, TrainSummary } from '../experiment/step-types';
 
 export async function finetuneAgent(deps: ActivityDeps, input: FinetuneAgentInput): Promise<TrainSummary> {
   const { runId, config, iteration, dataset, init, stepDir } = input;
@@ -35,8 +36,8 @@ export async function finetuneAgent(deps: ActivityDeps, input: FinetuneAgentInpu
         // Keep the last known progress visible until the first new step reports.
         ctx.heartbeat(last);
       }
-      const outDir = join(dir, 'adapter');
-      const checkpointDir = join(dir, 'checkpoints');
+      const outDir = join(dir, ADAPTER_DIR);
+      const checkpointDir = join(dir, CHECKPOINTS_DIR);
       const result = await deps.lm.finetune({
         modelDir: config.model.path,
         init: init === null ? undefined : join(runDir, init),
@@ -54,7 +55,7 @@ export async function finetuneAgent(deps: ActivityDeps, input: FinetuneAgentInpu
         outputs: (await listFiles(outDir)).map((path) => ({ path })),
         summary: {
           trainee: dataset.id,
-          adapter: `${stepDir}/adapter`,
+          adapter: inStep(stepDir, ADAPTER_DIR),
           examples: rows.length,
           skipped: false,
           steps: result.steps,

@@ -1,6 +1,6 @@
 // The activities, built from their dependencies (the Temporal samples' dependency-injection
 // pattern): workflows import only the type of this factory.
-import type { DebateShardInput, EvaluateInput, FinetuneAgentInput, MajorityVoteInput, PrepareRunInput, SplitDatasetsInput } from './types';
+import type { DebateShardInput, EvaluateInput, FinetuneAgentInput, MajorityVoteInput, PrepareRunInput, SplitDatasetsInput } from '../experiment/step-types';
 import type { ActivityDeps } from './deps';
 import { evaluate } from './evaluate';
 import { toActivityFailure } from './failures';

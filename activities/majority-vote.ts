@@ -6,9 +6,10 @@ import type { VoteRow } from '../data/artifacts';
 import { agrees, groupAnswers, majorityVote as vote } from '../data/method/majority-vote';
 import { deriveSeed } from '../data/method/seed';
 import type { ActivityDeps } from './deps';
-import { questionsPath, readDebate, readQuestions, taskOf } from './run-files';
+import { readDebate, readQuestions, taskOf } from './run-files';
+import { inStep, questionsFile, VOTES_FILE } from '../experiment/run-layout';
 import { cachedStep } from './step-cache';
-import type { MajorityVoteInput, VoteSummary } from './types';
+import type { MajorityVoteInput, VoteSummary } from '../experiment/step-types';
 
 export async function majorityVote(deps: ActivityDeps, input: MajorityVoteInput): Promise<VoteSummary> {
   const { runId, config, iteration, rounds, stepDir } = input;
@@ -17,7 +18,7 @@ export async function majorityVote(deps: ActivityDeps, input: MajorityVoteInput)
     runId,
     stepDir,
     inputs: { task: config.task.name, seed: config.seed, iteration, rounds },
-    inputPaths: [questionsPath('train'), ...input.debate],
+    inputPaths: [questionsFile('train'), ...input.debate],
     compute: async (dir) => {
       const task = taskOf(config);
       const reference = new Map((await readQuestions(deps, runId, 'train')).map((q) => [q.id, q.answer]));
@@ -45,11 +46,11 @@ export async function majorityVote(deps: ActivityDeps, input: MajorityVoteInput)
           correct: ref === null ? null : agrees(result.answer, ref, task.isEquivalent),
         };
       });
-      const written = await writeRows(votesSchema, join(dir, 'votes.parquet'), rows);
+      const written = await writeRows(votesSchema, join(dir, VOTES_FILE), rows);
       return {
         outputs: [written],
         summary: {
-          path: `${stepDir}/votes.parquet`,
+          path: inStep(stepDir, VOTES_FILE),
           questions: rows.length,
           ties: rows.filter((r) => r.tie).length,
           noAnswer: rows.filter((r) => r.majorityAnswer === null).length,

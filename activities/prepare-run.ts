@@ -2,22 +2,23 @@
 // them as Parquet, so every later step and every worker reads the same questions.
 import { join } from 'node:path';
 import { questionToRow, questionsSchema, sha256File, writeRows } from '../data/artifacts';
-import type { ExperimentConfig } from '../client/config/experiment-config';
+import type { ExperimentConfig } from '../experiment/experiment-schema';
 import { MaftInputError } from './failures';
 import type { ActivityDeps } from './deps';
 import { taskOf } from './run-files';
-import { cachedStep } from './step-cache';
-import type { PreparedRun, PrepareRunInput } from './types';
+import { cachedStep, runDirOf } from './step-cache';
+import { QUESTIONS_DIR, questionsFile } from '../experiment/run-layout';
+import type { PreparedRun, PrepareRunInput } from '../experiment/step-types';
 
 export async function prepareRun(deps: ActivityDeps, { runId, config }: PrepareRunInput): Promise<PreparedRun> {
   return cachedStep(deps, {
     step: 'prepareRun',
     runId,
-    stepDir: 'questions',
+    stepDir: QUESTIONS_DIR,
     // The data files are inputs too: an edited file must not reuse old questions.
     inputs: { task: config.task, seed: config.seed, evaluationSize: config.evaluation.size ?? null, data: await dataHashes(config.task) },
     inputPaths: [],
-    compute: async (dir) => {
+    compute: async () => {
       const split = await taskOf(config).load({
         file: config.task.file,
         testFile: config.task.testFile,
@@ -27,8 +28,8 @@ export async function prepareRun(deps: ActivityDeps, { runId, config }: PrepareR
         skipInvalid: config.task.skipInvalid,
         filters: config.task.filters,
       });
-      const train = await writeRows(questionsSchema, join(dir, 'train.parquet'), split.train.map(questionToRow));
-      const test = await writeRows(questionsSchema, join(dir, 'test.parquet'), split.test.map(questionToRow));
+      const train = await writeRows(questionsSchema, join(runDirOf(deps, runId), questionsFile('train')), split.train.map(questionToRow));
+      const test = await writeRows(questionsSchema, join(runDirOf(deps, runId), questionsFile('test')), split.test.map(questionToRow));
       const evaluated = Math.min(config.evaluation.size ?? split.test.length, split.test.length);
       return {
         outputs: [train, test],

@@ -1,23 +1,20 @@
 // Reading what earlier steps wrote: questions of a split and the rows of debate shards.
 import { join } from 'node:path';
-import { debateSchema, questionsSchema, readRows, rowToQuestion, runLayout } from '../data/artifacts';
+import { debateSchema, questionsSchema, readRows, rowToQuestion } from '../data/artifacts';
 import type { DebateRow } from '../data/artifacts';
 import { getTask } from '../data/tasks';
 import type { Question, Task } from '../data/task';
-import type { ExperimentConfig } from '../client/config/experiment-config';
+import type { ExperimentConfig } from '../experiment/experiment-schema';
 import type { ActivityDeps } from './deps';
-import type { Split } from './types';
+import { questionsFile } from '../experiment/run-layout';
+import type { Split } from '../experiment/step-types';
 
 export function taskOf(config: ExperimentConfig): Task {
   return getTask(config.task.name, { promptStyle: config.task.promptStyle });
 }
 
-export function questionsPath(split: Split): string {
-  return `questions/${split}.parquet`;
-}
-
 export async function readQuestions(deps: ActivityDeps, runId: string, split: Split): Promise<Question[]> {
-  const rows = await readRows(questionsSchema, runLayout(deps.runsRoot, runId).questionsFile(split));
+  const rows = await readRows(questionsSchema, join(deps.runsRoot, runId, questionsFile(split)));
   return rows.map(rowToQuestion);
 }
 

@@ -10,11 +10,13 @@ import { splitByAgent } from '../data/method/agent-splits';
 import type { QuestionOutcome } from '../data/method/agent-splits';
 import { mixCriticDataset } from '../data/method/critic-mix';
 import { deriveSeed } from '../data/method/seed';
-import { traineesOf } from '../workflows/agents';
+import { traineesOf } from '../experiment/agents';
+import type { Trainee } from '../experiment/agents';
+import { datasetFile } from '../experiment/run-layout';
 import type { ActivityDeps } from './deps';
 import { indexDebate, readDebate, taskOf } from './run-files';
 import { cachedStep, runDirOf } from './step-cache';
-import type { DatasetsSummary, SplitDatasetsInput, TraineeDataset } from './types';
+import type { DatasetsSummary, SplitDatasetsInput, TraineeDataset } from '../experiment/step-types';
 
 export async function splitAgentDatasets(deps: ActivityDeps, input: SplitDatasetsInput): Promise<DatasetsSummary> {
   const { runId, config, variant, iteration, stepDir } = input;
@@ -24,10 +26,11 @@ export async function splitAgentDatasets(deps: ActivityDeps, input: SplitDataset
     stepDir,
     inputs: { task: config.task.name, critic: config.critic, ties: config.finetune.ties, seed: config.seed, variant, iteration },
     inputPaths: [...input.debate, input.votes],
-    compute: async (dir) => {
+    compute: async () => {
+      const runDir = runDirOf(deps, runId);
       const task = taskOf(config);
       const debate = indexDebate(await readDebate(deps, runId, input.debate), variant.rounds, variant.agents, input.debate.join(', '));
-      const votes = (await readRows(votesSchema, join(runDirOf(deps, runId), input.votes))).filter((v) => config.finetune.ties === 'use' || !v.tie);
+      const votes = (await readRows(votesSchema, join(runDir, input.votes))).filter((v) => config.finetune.ties === 'use' || !v.tie);
       const n = variant.agents;
       const agentsRange = Array.from({ length: n }, (_, i) => i + 1);
       const outcomes = votes.map(
@@ -39,7 +42,7 @@ export async function splitAgentDatasets(deps: ActivityDeps, input: SplitDataset
         }),
       );
       const splits = splitByAgent(outcomes, n, task.isEquivalent);
-      const example = (questionId: string, round: number, agent: number, source: DatasetSource, trainee: { agent: number; role: 'generation' | 'critic' }): AgentDatasetRow => {
+      const example = (questionId: string, round: number, agent: number, source: DatasetSource, trainee: Trainee): AgentDatasetRow => {
         const row = debate.answer(questionId, round, agent);
         return { agent: trainee.agent, role: trainee.role, source, questionId, prompt: row.prompt, completion: row.response };
       };
@@ -61,9 +64,9 @@ export async function splitAgentDatasets(deps: ActivityDeps, input: SplitDataset
           rows = mixed.examples;
           mix = { dMinus: minus.length, dPlus: plus.length, fromMinus: mixed.fromMinus, fromPlus: mixed.fromPlus, repeats: mixed.repeats };
         }
-        const file = `${trainee.id}.parquet`;
-        outputs.push(await writeRows(agentDatasetSchema, join(dir, file), rows));
-        datasets.push({ ...trainee, path: `${stepDir}/${file}`, examples: rows.length, ...mix });
+        const path = datasetFile(stepDir, trainee.id);
+        outputs.push(await writeRows(agentDatasetSchema, join(runDir, path), rows));
+        datasets.push({ ...trainee, path, examples: rows.length, ...mix });
       }
       return { outputs, summary: { datasets } };
     },

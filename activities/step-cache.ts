@@ -6,7 +6,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { checkStep, inputHash, sha256File, writeManifest } from '../data/artifacts';
 import type { OutputFile } from '../data/artifacts';
-import type { PipelineStep } from '../client/config/temporal-config';
+import type { PipelineStep } from '../experiment/pipeline-steps';
 import type { ActivityDeps } from './deps';
 
 export interface StepWork<S> {

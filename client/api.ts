@@ -4,20 +4,22 @@
 //   console.log(await maft.getResults(runId, { wait: true }));
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
 import type { WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { CliError } from './cli-error';
-import type { ExperimentConfig } from './config/experiment-config';
-import { loadTemporalConfig } from './config/temporal-config';
-import type { LoadedTemporalConfig } from './config/temporal-config';
+import type { ExperimentConfig } from '../experiment/experiment-schema';
+import { CONFIG_FILE } from '../experiment/run-layout';
+import { loadTemporalConfig } from '../config/temporal-config';
+import type { LoadedTemporalConfig } from '../config/temporal-config';
 import { runResults } from './report/results';
 import type { RunResults } from './report/results';
 import { checkRunId, newRunId } from './run-id';
-import { ensureSearchAttributes } from './server/search-attributes';
+import { connectTo } from '../temporal/connect';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { cancelSignal, iterationProgressQuery, progressQuery, runIdAttribute } from '../workflows/definitions';
-import type { IterationProgress, RunInput, RunState } from '../workflows/run-types';
-import type { StepHeartbeat } from '../activities/types';
+import type { IterationProgress, RunInput, RunState } from '../experiment/run-types';
+import type { StepHeartbeat } from '../experiment/step-types';
 import type { multiagentFinetune } from '../workflows';
 
 export interface RunningStep {
@@ -69,9 +71,12 @@ export interface ConnectOptions {
 }
 
 export async function connectMaft(options: ConnectOptions = {}): Promise<MaftClient> {
-  const temporal = typeof options.temporal === 'object' ? options.temporal : loadTemporalConfig(options.temporal);
-  const address = options.address ?? process.env.TEMPORAL_ADDRESS ?? temporal.server.address;
-  const connection = await Connection.connect({ address });
+  const temporal =
+    typeof options.temporal === 'object'
+      ? options.address === undefined ? options.temporal : { ...options.temporal, server: { ...options.temporal.server, address: options.address }, addressFrom: 'the address option' }
+      : loadTemporalConfig(options.temporal, { address: options.address });
+  const address = temporal.server.address;
+  const connection = await connectTo(address, temporal.addressFrom);
   const namespace = temporal.server.namespace;
   const client = new Client({ connection, namespace });
   const searchAttributes = temporal.searchAttributes && (await ensureSearchAttributes(connection, namespace));
@@ -104,7 +109,7 @@ export async function connectMaft(options: ConnectOptions = {}): Promise<MaftCli
     // The config next to the artifacts, for people reading the run directory.
     const runDir = join(temporal.runsRoot, runId);
     await mkdir(runDir, { recursive: true });
-    await writeFile(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    await writeFile(join(runDir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
     return { runId };
   };
 

@@ -1,26 +1,11 @@
 // `maft run` (and `resume --in-process`): server per temporal.yaml and both task-queue workers in
 // this process, for as long as `fn` runs.
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { CliError } from './cli-error';
-import type { LoadedTemporalConfig } from './config/temporal-config';
-import { ensureServer } from './server/ensure-server';
-import type { ServerHandle } from './server/ensure-server';
-import { startLocalWorkers } from './worker/local-workers';
-
-let runtimeInstalled = false;
-
-/** Temporal's core logs at INFO by default; a CLI wants only warnings. */
-export function installQuietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  Runtime.install({
-    logger: new DefaultLogger('WARN', (entry) => {
-      // The gpu queue's worker runs activities only; that is by design, not worth a warning.
-      if (entry.message.startsWith('No workflows registered')) return;
-      console.error(`temporal ${entry.level}: ${entry.message}`);
-    }),
-  });
-}
+import type { LoadedTemporalConfig } from '../config/temporal-config';
+import { ensureServer } from '../temporal/ensure-server';
+import type { ServerHandle } from '../temporal/ensure-server';
+import { installQuietRuntime } from '../temporal/quiet-runtime';
+import { startLocalWorkers } from '../worker/local-workers';
 
 export async function withInProcessTemporal<T>(temporal: LoadedTemporalConfig, fn: (server: ServerHandle) => Promise<T>): Promise<T> {
   installQuietRuntime();

@@ -5,18 +5,20 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { diskFull, isNoSpace } from './disk-full-error';
 
 function tempSibling(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
 }
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array | Uint8Array[]): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  const bytes = typeof data === 'string' ? Buffer.from(data) : Array.isArray(data) ? Buffer.concat(data) : data;
   const temp = tempSibling(path);
   try {
+    await mkdir(dirname(path), { recursive: true });
     const handle = await open(temp, 'w');
     try {
-      await handle.writeFile(Array.isArray(data) ? Buffer.concat(data) : data);
+      await handle.writeFile(bytes);
       await handle.sync();
     } finally {
       await handle.close();
@@ -24,7 +26,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array | 
     await rename(temp, path);
   } catch (err) {
     await rm(temp, { force: true });
-    throw err;
+    throw isNoSpace(err) ? await diskFull(path, bytes.length) : err;
   }
 }
 

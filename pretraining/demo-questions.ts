@@ -2,7 +2,7 @@
 // model: the demo measures what debate and finetuning add, not what pretraining memorized.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { experimentSchema } from '../client/config/experiment-config';
+import { experimentSchema } from '../experiment/experiment-schema';
 import { generateArithmeticQuestions } from '../data/tasks/arithmetic';
 
 export async function demoQuestionIds(configPath: string): Promise<Set<string>> {

@@ -3,12 +3,10 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { PipelineStep, StepOptions } from '../client/config/temporal-config';
+import { nonRetryableErrorNames } from '../experiment/error-names';
+import type { PipelineStep, StepOptions } from '../experiment/pipeline-steps';
 
 type Activities = ReturnType<typeof createActivities>;
-
-/** Failures that a retry cannot fix: bad configuration, data or model files. */
-export const nonRetryableErrorTypes = ['MaftInputError', 'ConfigError', 'DataError', 'LmInputError'];
 
 // Options are set per call; these only satisfy the proxy's requirement of a timeout.
 const activities = proxyActivities<Activities>({ startToCloseTimeout: '1 hour' });
@@ -23,7 +21,7 @@ export function activityOptions(options: StepOptions, summary: string): Activity
       initialInterval: options.retry.initialIntervalMs,
       backoffCoefficient: options.retry.backoffCoefficient,
       maximumInterval: options.retry.maximumIntervalMs,
-      nonRetryableErrorTypes,
+      nonRetryableErrorTypes: [...nonRetryableErrorNames],
     },
     summary,
   };

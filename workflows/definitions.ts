@@ -1,7 +1,7 @@
 // Messages of the workflows, in one place: the client imports these to query and signal.
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { IterationProgress, RunState } from './run-types';
+import type { IterationProgress, RunState } from '../experiment/run-types';
 
 /** The run's state: plan, completed iterations and their metrics, current iteration. */
 export const progressQuery = defineQuery<RunState>('progress');

@@ -8,12 +8,13 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { baseAgents } from './agents';
+import { baseAgents } from '../experiment/agents';
 import { callStep } from './activity-calls';
 import { accuracyAttribute, cancelSignal, progressQuery, runIdAttribute } from './definitions';
 import { finetuneIteration } from './finetune-iteration';
-import type { IterationResult, PlannedVariant, RunInput, RunState } from './run-types';
-import { baselineVariant, mainVariant, variantPrefix } from './variants';
+import type { IterationResult, PlannedVariant, RunInput, RunState } from '../experiment/run-types';
+import { iterationWorkflowId } from '../experiment/run-layout';
+import { baselineVariant, mainVariant } from '../experiment/variants';
 
 export async function multiagentFinetune(input: RunInput): Promise<RunState> {
   const { runId, config, steps, workflowTaskQueue } = input;
@@ -50,7 +51,7 @@ export async function multiagentFinetune(input: RunInput): Promise<RunState> {
             state.results.debate = [{ ...iteration0, variant: 'debate' }];
             continue;
           }
-          const workflowId = `${runId}/${variantPrefix(variant)}iter-${iteration}`;
+          const workflowId = iterationWorkflowId(runId, variant.name, iteration);
           state.current = { variant: variant.name, iteration, workflowId };
           const result: IterationResult = await executeChild(finetuneIteration, {
             workflowId,

@@ -1,5 +1,5 @@
 // Question batches of the debate step, which run as parallel activities.
-import type { QuestionRange } from '../activities/types';
+import type { QuestionRange } from '../experiment/step-types';
 
 export function questionShards(questions: number, shardSize: number): QuestionRange[] {
   const count = Math.ceil(questions / shardSize);

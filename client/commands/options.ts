@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { connectMaft } from '../api';
 import type { MaftClient } from '../api';
-import { loadTemporalConfig } from '../config/temporal-config';
-import type { LoadedTemporalConfig } from '../config/temporal-config';
-import { ensureServer } from '../server/ensure-server';
+import { loadTemporalConfig } from '../../config/temporal-config';
+import type { LoadedTemporalConfig } from '../../config/temporal-config';
+import { ensureServer } from '../../temporal/ensure-server';
 
 export interface GlobalOptions {
   temporal: string;
@@ -16,9 +16,7 @@ export function globalOptions(command: Command): GlobalOptions {
 }
 
 export function temporalConfigOf(options: GlobalOptions): LoadedTemporalConfig {
-  const config = loadTemporalConfig(options.temporal);
-  const address = options.address ?? process.env.TEMPORAL_ADDRESS;
-  return address ? { ...config, server: { ...config.server, address, mode: 'address' } } : config;
+  return loadTemporalConfig(options.temporal, { address: options.address });
 }
 
 /**

@@ -1,7 +1,9 @@
 // maft results RUN: accuracy ± SE per iteration, per round, diversity, dataset sizes and losses,
-// for the method and its baselines; writes accuracy.svg into the run directory.
+// for the method and its baselines; writes accuracy.svg into the run directory. Exit status: see
+// resultsExitCode.
 import type { Command } from 'commander';
 import { globalOptions, withClient } from './options';
+import { resultsExitCode } from '../report/results';
 import { showResults } from './show-results';
 
 export function registerResults(program: Command): void {
@@ -14,6 +16,7 @@ export function registerResults(program: Command): void {
       await withClient(globalOptions(command), async (maft) => {
         const results = await maft.getResults(runId, { wait: opts.wait });
         await showResults(results, { json: opts.json, runsRoot: maft.temporal.runsRoot });
+        process.exitCode = resultsExitCode(results.status, { waited: opts.wait === true });
       }, { readOnly: true });
     });
 }

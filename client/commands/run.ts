@@ -2,7 +2,7 @@
 // task queues, the run, live progress, the results table. Exit 0 when the run completed.
 import type { Command } from 'commander';
 import { connectMaft } from '../api';
-import { loadExperimentConfig } from '../config/load-experiment';
+import { loadExperimentConfig } from '../../config/load-experiment';
 import { withInProcessTemporal } from '../in-process';
 import { followRun } from '../report/progress-view';
 import { globalOptions, temporalConfigOf } from './options';

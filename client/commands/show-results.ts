@@ -5,7 +5,11 @@ import { writeAccuracyPlot } from '../report/write-plot';
 import { printJson } from './options';
 
 export async function showResults(results: RunResults, options: { json?: boolean; runsRoot: string }): Promise<void> {
-  const plot = await writeAccuracyPlot(results, options.runsRoot);
+  // The results come from the server: a plot that cannot be written (a full disk) must not hide them.
+  const plot = await writeAccuracyPlot(results, options.runsRoot).catch((err: unknown) => {
+    console.error(`plot not written: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  });
   if (options.json) {
     printJson(results);
     return;

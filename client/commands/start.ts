@@ -1,6 +1,6 @@
 // maft start --config FILE: starts a run on a running server; workers run elsewhere (`npm run worker`).
 import type { Command } from 'commander';
-import { loadExperimentConfig } from '../config/load-experiment';
+import { loadExperimentConfig } from '../../config/load-experiment';
 import { globalOptions, printJson, withClient } from './options';
 
 export function registerStart(program: Command): void {

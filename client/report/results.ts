@@ -1,8 +1,8 @@
 // The results of a run as one JSON object (`maft results --json`) and its parts. Built from the
 // workflow's state, so it reads the same whether the run completed, was cancelled or is running.
-import type { DatasetSizes } from '../../activities/types';
-import type { ExperimentConfig } from '../config/experiment-config';
-import type { IterationResult, RunState } from '../../workflows/run-types';
+import type { DatasetSizes } from '../../experiment/step-types';
+import type { ExperimentConfig } from '../../experiment/experiment-schema';
+import type { IterationResult, RunState } from '../../experiment/run-types';
 
 export interface IterationReport {
   iteration: number;
@@ -53,4 +53,15 @@ export function runResults(state: RunState | null, base: { runId: string; status
     if (name !== 'multiagent-ft' && results) baselines[name] = results.map(iterationReport);
   }
   return { ...base, iterations: (state?.results['multiagent-ft'] ?? []).map(iterationReport), baselines };
+}
+
+/**
+ * The exit status of `maft results`: 1 for a run that failed, was terminated or timed out; with
+ * --wait (a script waiting for the run to succeed) also for a cancelled one. 0 otherwise — a
+ * running run is not an error when one only looks.
+ */
+export function resultsExitCode(status: string, { waited }: { waited: boolean }): number {
+  if (status === 'completed') return 0;
+  if (['failed', 'terminated', 'timed_out'].includes(status)) return 1;
+  return waited ? 1 : 0;
 }

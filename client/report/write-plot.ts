@@ -1,6 +1,7 @@
 // accuracy.svg in the run directory: the main method over iterations, baselines as references.
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PLOT_FILE } from '../../experiment/run-layout';
+import { writeFileAtomic } from '../../files/atomic-write';
 import { renderAccuracyPlot } from './plot-accuracy';
 import type { AccuracyReference, AccuracySeries } from './plot-accuracy';
 import type { RunResults } from './results';
@@ -20,9 +21,7 @@ export async function writeAccuracyPlot(results: RunResults, runsRoot: string): 
   if (series.length === 0 && references.length === 0) return null;
   const task = results.config ? `${results.config.task.name}, N = ${results.config.agents}, M = ${results.config.rounds}` : '';
   const svg = renderAccuracyPlot({ title: `Accuracy over finetuning iterations${task ? ` (${task})` : ''}`, series, references, subtitle: `run ${results.runId}` });
-  const dir = join(runsRoot, results.runId);
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, 'accuracy.svg');
-  await writeFile(path, svg);
+  const path = join(runsRoot, results.runId, PLOT_FILE);
+  await writeFileAtomic(path, svg);
   return path;
 }

@@ -9,12 +9,12 @@ import { test } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { parse } from 'yaml';
 import { createActivities } from '../../activities';
-import type { DatasetsSummary, VoteSummary } from '../../activities/types';
-import { experimentSchema } from '../../client/config/experiment-config';
-import { lmRuntime } from '../../client/worker/model-runtime';
+import type { DatasetsSummary, VoteSummary } from '../../experiment/step-types';
+import { experimentSchema } from '../../experiment/experiment-schema';
+import { lmRuntime } from '../../worker/model-runtime';
 import { agentDatasetSchema, debateSchema, questionToRow, questionsSchema, readRows, votesSchema, writeRows } from '../../data/artifacts';
 import type { DebateRow } from '../../data/artifacts';
-import { mainVariant } from '../../workflows/variants';
+import { mainVariant } from '../../experiment/variants';
 
 const runsRoot = mkdtempSync(join(tmpdir(), 'maft-activities-'));
 const runId = 'hand-made';

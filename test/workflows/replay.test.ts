@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { Worker } from '@temporalio/worker';
-import { installQuietRuntime } from '../../client/in-process';
-import { workflowBundle } from '../../client/worker/start-workers';
+import { installQuietRuntime } from '../../temporal/quiet-runtime';
+import { workflowBundle } from '../../worker/start-workers';
 import { historyFromFileJson } from './history-files';
 
 const dir = new URL('./histories/', import.meta.url);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { experimentSchema } from '../../client/config/experiment-config';
-import { agentsAfter, baseAgents, traineesOf } from '../../workflows/agents';
+import { experimentSchema } from '../../experiment/experiment-schema';
+import { agentsAfter, baseAgents, traineesOf } from '../../experiment/agents';
 import { questionShards } from '../../workflows/shards';
-import { baselineVariant, mainVariant } from '../../workflows/variants';
+import { baselineVariant, mainVariant } from '../../experiment/variants';
 
 // The schema alone: these tests need no model directory on disk.
 const config = experimentSchema.parse(

@@ -1,0 +1,78 @@
+// Inputs, results and progress of the workflows. Small by design: paths and summaries.
+import type {
+  DatasetsSummary,
+  DebateShardSummary,
+  EvaluationSummary,
+  PreparedRun,
+  TrainSummary,
+  VoteSummary,
+} from './step-types';
+import type { ExperimentConfig } from './experiment-schema';
+import type { PipelineStep, StepOptions } from './pipeline-steps';
+import type { AgentSet } from './agents';
+import type { Variant, VariantName } from './variants';
+
+export interface RunInput {
+  runId: string;
+  config: ExperimentConfig;
+  /** Timeouts, retries and task queue of every step, resolved from temporal.yaml by the client. */
+  steps: Record<PipelineStep, StepOptions>;
+  /** Task queue of the workflows (child workflows included). */
+  workflowTaskQueue: string;
+  /** Whether the server has the MaftRunId / MaftAccuracy search attributes. */
+  searchAttributes: boolean;
+}
+
+export interface IterationInput extends Omit<RunInput, 'searchAttributes'> {
+  variant: Variant;
+  /** 0 evaluates the agents as given; l ≥ 1 debates, votes, splits, finetunes, then evaluates. */
+  iteration: number;
+  agents: AgentSet;
+  questions: PreparedRun;
+}
+
+export interface IterationResult {
+  variant: VariantName;
+  iteration: number;
+  /** The agents after this iteration (the ones evaluated). */
+  agents: AgentSet;
+  debate?: { shards: DebateShardSummary[]; questions: number; calls: number };
+  votes?: VoteSummary;
+  datasets?: DatasetsSummary['datasets'];
+  training?: TrainSummary[];
+  evaluation: EvaluationSummary;
+}
+
+export type RunStatus = 'running' | 'completed' | 'cancelling' | 'cancelled';
+
+export interface PlannedVariant {
+  variant: Variant;
+  iterations: number[];
+}
+
+export interface RunState {
+  runId: string;
+  status: RunStatus;
+  plan: PlannedVariant[];
+  questions: PreparedRun | null;
+  /** The iteration running now, null between them. */
+  current: { variant: VariantName; iteration: number; workflowId: string } | null;
+  /** Completed iterations per variant, in order. */
+  results: Partial<Record<VariantName, IterationResult[]>>;
+  /** Final accuracy of the latest completed iteration of the main method. */
+  latestAccuracy: number | null;
+  cancelReason: string | null;
+}
+
+// A workflow sees when a step is scheduled and when it finishes; "running" comes from the server's pending activities.
+export type TraineeStatus = 'queued' | 'done' | 'skipped';
+
+export interface IterationProgress {
+  variant: VariantName;
+  iteration: number;
+  step: PipelineStep | 'done';
+  /** Which questions the current debate is on: training (to build datasets) or held-out (to evaluate). */
+  split: 'train' | 'test';
+  shards: { done: number; total: number };
+  trainees: Record<string, TraineeStatus>;
+}

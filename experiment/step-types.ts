@@ -1,0 +1,149 @@
+// What flows between the workflows and the activities: references (paths relative to the run
+// directory) and small summaries, never data.
+import type { ExperimentConfig } from './experiment-schema';
+import type { AgentSet, Trainee } from './agents';
+import type { Variant } from './variants';
+
+export type Split = 'train' | 'test';
+
+/** Common to every step: which run, with which configuration. */
+export interface StepContext {
+  runId: string;
+  config: ExperimentConfig;
+}
+
+export type PrepareRunInput = StepContext;
+
+export interface PreparedRun {
+  train: number;
+  test: number;
+  /** Test questions evaluated (evaluation.size or all). */
+  evaluated: number;
+  skippedInvalid: number;
+}
+
+export interface QuestionRange {
+  index: number;
+  count: number;
+  /** Questions [start, end) of the split. */
+  start: number;
+  end: number;
+}
+
+export interface DebateShardInput extends StepContext {
+  variant: Variant;
+  iteration: number;
+  split: Split;
+  shard: QuestionRange;
+  agents: AgentSet;
+  /** Step directory relative to the run directory, e.g. "iter-1/debate". */
+  stepDir: string;
+}
+
+export interface DebateShardSummary {
+  /** debate.parquet of this shard, relative to the run directory. */
+  path: string;
+  questions: number;
+  calls: number;
+  generatedTokens: number;
+}
+
+export interface MajorityVoteInput extends StepContext {
+  iteration: number;
+  debate: string[];
+  rounds: number;
+  stepDir: string;
+}
+
+export interface VoteSummary {
+  path: string;
+  questions: number;
+  ties: number;
+  noAnswer: number;
+  /** Share of ŷ equal to the reference (reported, never used by the method). */
+  majorityAccuracy: number;
+}
+
+export interface SplitDatasetsInput extends StepContext {
+  variant: Variant;
+  iteration: number;
+  debate: string[];
+  votes: string;
+  stepDir: string;
+}
+
+/** How many examples a trainee's dataset has and, for critics, how the w-mix built it. */
+export interface DatasetSizes {
+  examples: number;
+  /** Critics: sizes of D⁻ and D⁺ and what the w-mix took from each. */
+  dMinus?: number;
+  dPlus?: number;
+  fromMinus?: number;
+  fromPlus?: number;
+  repeats?: number;
+}
+
+export interface TraineeDataset extends Trainee, DatasetSizes {
+  path: string;
+}
+
+export interface DatasetsSummary {
+  datasets: TraineeDataset[];
+}
+
+export interface FinetuneAgentInput extends StepContext {
+  iteration: number;
+  dataset: TraineeDataset;
+  /** Adapter to start from (relative to the run directory), null for the base model. */
+  init: string | null;
+  stepDir: string;
+}
+
+export interface TrainSummary {
+  trainee: string;
+  /** The adapter after this step; the init adapter when there was nothing to train on. */
+  adapter: string | null;
+  examples: number;
+  skipped: boolean;
+  steps: number;
+  tokens: number;
+  finalLoss: number | null;
+  meanLoss: number | null;
+  resumedFromStep: number;
+}
+
+export interface EvaluateInput extends StepContext {
+  variant: Variant;
+  iteration: number;
+  debate: string[];
+  agents: AgentSet;
+  stepDir: string;
+}
+
+export interface AccuracySummary {
+  accuracy: number;
+  stderr: number;
+}
+
+export interface EvaluationSummary extends AccuracySummary {
+  path: string;
+  questions: number;
+  correct: number;
+  perRound: AccuracySummary[];
+  consensusDiversity: number | null;
+  nllDiversity: number | null;
+  ties: number;
+}
+
+/** Heartbeat details of long steps; a retried attempt reads them back to resume. */
+export interface StepHeartbeat {
+  step: number;
+  total: number;
+  loss?: number;
+  tokensPerSecond?: number;
+}
+
+/** generateDebate: model calls done, and the last round whose rows are saved (0: none). */
+export interface DebateHeartbeat extends StepHeartbeat {
+  round: number;
+}

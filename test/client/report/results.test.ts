@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RunProgress } from '../../../client/api';
+import { progressLines } from '../../../client/report/progress-view';
+import { iterationReport, runResults } from '../../../client/report/results';
+import { resultsTable } from '../../../client/report/results-table';
+import type { IterationResult, RunState } from '../../../experiment/run-types';
+
+const evaluation = (accuracy: number) => ({
+  path: 'x', questions: 16, correct: accuracy * 16, accuracy, stderr: Math.sqrt((accuracy * (1 - accuracy)) / 16),
+  perRound: [{ accuracy: accuracy / 2, stderr: 0.1 }, { accuracy, stderr: 0.1 }], consensusDiversity: 0.25, nllDiversity: 1.5, ties: 1,
+});
+const agents = { generation: [null, null], critic: [null, null] };
+const iter0: IterationResult = { variant: 'multiagent-ft', iteration: 0, agents, evaluation: evaluation(0.5) };
+const iter1: IterationResult = {
+  variant: 'multiagent-ft',
+  iteration: 1,
+  agents,
+  evaluation: evaluation(0.75),
+  votes: { path: 'v', questions: 16, ties: 2, noAnswer: 1, majorityAccuracy: 0.6 },
+  datasets: [
+    { id: 'agent-1-generation', agent: 1, role: 'generation', path: 'd', examples: 9 },
+    { id: 'agent-1-critic', agent: 1, role: 'critic', path: 'd', examples: 4, dMinus: 2, dPlus: 7, fromMinus: 2, fromPlus: 2, repeats: 0 },
+  ],
+  training: [
+    { trainee: 'agent-1-generation', adapter: 'a', examples: 9, skipped: false, steps: 3, tokens: 500, finalLoss: 1.1, meanLoss: 1.3, resumedFromStep: 0 },
+    { trainee: 'agent-1-critic', adapter: 'b', examples: 4, skipped: false, steps: 2, tokens: 300, finalLoss: 0.9, meanLoss: 1.1, resumedFromStep: 0 },
+  ],
+};
+const base: IterationResult = { variant: 'base', iteration: 0, agents: { generation: [null], critic: [null] }, evaluation: { ...evaluation(0.25), consensusDiversity: null, nllDiversity: null, perRound: [{ accuracy: 0.25, stderr: 0.1 }] } };
+const state: RunState = {
+  runId: 'r', status: 'completed', plan: [], questions: { train: 16, test: 16, evaluated: 16, skippedInvalid: 0 },
+  current: null, results: { 'multiagent-ft': [iter0, iter1], base: [base] }, latestAccuracy: 0.75, cancelReason: null,
+};
+
+test('results JSON: per iteration accuracy, rounds, diversity, datasets and losses; baselines apart', () => {
+  const results = runResults(state, { runId: 'r', status: 'completed', config: null });
+  assert.deepEqual(results.iterations.map((r) => r.iteration), [0, 1]);
+  assert.deepEqual(results.iterations[1].perRound.map((r) => r.round), [1, 2]);
+  assert.deepEqual(results.iterations[1].datasets[1], { trainee: 'agent-1-critic', agent: 1, role: 'critic', examples: 4, dMinus: 2, dPlus: 7, fromMinus: 2, fromPlus: 2, repeats: 0 });
+  assert.equal(results.iterations[1].training[0].meanLoss, 1.3);
+  assert.deepEqual(Object.keys(results.baselines), ['base']);
+  assert.deepEqual(iterationReport(iter0).datasets, []);
+});
+
+test('the results table has one row per method and iteration', () => {
+  const table = resultsTable(runResults(state, { runId: 'r', status: 'completed', config: null })).split('\n');
+  assert.equal(table.length, 2 + 3);
+  assert.match(table[3], /^multiagent-ft\s+1\s+75\.0\s+10\.83\s+37\.5 → 75\.0\s+0\.250\s+1\.500\s+13\s+1\.200$/);
+  assert.match(table[4], /^base\s+0\s+25\.0 .* – /);
+});
+
+test('progress lines show where the run is, running steps with their heartbeats, accuracy so far', () => {
+  const progress: RunProgress = {
+    runId: 'r',
+    status: 'RUNNING',
+    run: { ...state, status: 'running', plan: [{ variant: { name: 'multiagent-ft', agents: 2, rounds: 2, iterations: 2, summarize: false, training: 'per-agent', evaluateBase: true }, iterations: [0, 1, 2] }], current: { variant: 'multiagent-ft', iteration: 2, workflowId: 'r/iter-2' } },
+    iteration: {
+      variant: 'multiagent-ft', iteration: 2, step: 'finetuneAgent', split: 'train', shards: { done: 2, total: 2 },
+      trainees: { 'agent-1-generation': 'done', 'agent-2-generation': 'queued', 'agent-1-critic': 'skipped', 'agent-2-critic': 'queued' },
+    },
+    running: [{ activity: 'finetuneAgent', attempt: 2, state: 'STARTED', heartbeat: { step: 5, total: 10, loss: 1.23456, tokensPerSecond: 812.4 }, lastFailure: null }],
+    error: null,
+  };
+  assert.deepEqual(progressLines(progress), [
+    'run r: multiagent-ft iteration 2/2 · finetuneAgent',
+    '  agents finetuned [##########----------] 2/4 (1 skipped: no examples)',
+    '  finetuneAgent (attempt 2) [##########----------] 5/10 loss 1.235 812 tok/s',
+    '  accuracy: iter-0 50.0% ± 12.5, iter-1 75.0% ± 10.8',
+  ]);
+});

@@ -25,7 +25,7 @@ after(async () => {
 
 const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-test('a full disk fails the step once, names the file and the free space, and loses nothing', { skip, timeout: 300_000 }, async () => {
+test('a full disk fails the step once, names the file and the free space, and loses nothing', { skip, timeout: 300_000 }, async (t) => {
   const runsDir = join(mountPoint, 'runs');
   // An earlier run's file, which must come through untouched.
   const earlier = join(runsDir, 'earlier-run', 'config.json');
@@ -42,6 +42,7 @@ test('a full disk fails the step once, names the file and the free space, and lo
   try {
     const { runId } = await env.maft.startRun(ciTiny([['iterations: 2', 'iterations: 1']]), { runId: 'disk-full' });
     const out = await runCli(['--temporal', env.temporalFile, 'results', runId, '--wait'], 240_000);
+    t.diagnostic(out.stdout.split('\n')[0]);
     assert.equal(out.status, 1, 'a failed run exits 1');
     assert.match(out.stdout, /^run disk-full: failed — .*no space left on the device for \/\S+: \d+(\.\d)? (B|KiB|MiB) to write, \d+(\.\d)? (B|KiB|MiB) free; free some space, then `maft resume` the run/m);
     assert.match(out.stderr, /^plot not written: no space left on the device for \S+accuracy\.svg/m);

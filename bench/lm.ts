@@ -30,7 +30,7 @@ const base: Omit<ModelConfig, 'vocabSize' | 'hiddenSize' | 'intermediateSize' | 
   attentionBias: false, mlpBias: false, eosTokenIds: [0],
 };
 
-const CONFIGS: Record<string, ModelConfig> = {
+export const CONFIGS: Record<string, ModelConfig> = {
   // The shape of the embedded tiny model (pretraining/tiny-recipe.ts).
   tiny: { ...base, vocabSize: 512, hiddenSize: 128, intermediateSize: 384, numLayers: 4, numHeads: 4, numKvHeads: 4, headDim: 32 },
   llama27m: { ...base, vocabSize: 8192, hiddenSize: 512, intermediateSize: 1408, numLayers: 8, numHeads: 8, numKvHeads: 2, headDim: 64 },

@@ -32,11 +32,15 @@ export interface ForwardInput {
   adapter?: AdapterWeights;
   /** Return logits for the last position only ([B, V]) instead of every position ([B, T, V]). */
   lastOnly: boolean;
+  /** Scalar heads [heads, hiddenSize] on the final hidden state (value / verifier), read where the logits are. */
+  heads?: Float32Array;
 }
 
 export interface ForwardOutput {
   logits: Float32Array;
   cache: KvCache;
+  /** With `heads`: [B, T or 1, heads]. */
+  heads?: Float32Array;
 }
 
 export interface Decoder {

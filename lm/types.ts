@@ -60,6 +60,49 @@ export interface Score {
   tokens: number;
 }
 
+/** A completion given as text (tokenized as score() does) or as the exact token ids generate() returned. */
+export type Completion = string | number[];
+
+export interface TokenScoreRequest {
+  prompt: Prompt;
+  completion: Completion;
+  /** PEFT LoRA adapter directory, or undefined for the base model. */
+  adapter?: string;
+}
+
+export interface TokenScoreOptions {
+  /** Also return the entropy of the model's distribution at each completion position. */
+  entropy?: boolean;
+  /** Score under softmax(logits / temperature) (default 1: the model's own distribution, as generate() reports). */
+  temperature?: number;
+}
+
+export interface TokenScores {
+  /** The completion's token ids (as given, or as the tokenizer encoded the text). */
+  tokenIds: number[];
+  /** log p(token | prompt, earlier completion tokens) for each completion token. */
+  logprobs: number[];
+  /** −Σ p log p of the distribution each token was drawn from (with options.entropy). */
+  entropies?: number[];
+}
+
+export interface HeadScoreRequest {
+  prompt: Prompt;
+  completion: Completion;
+  /** A value or verifier model directory written by finetuneRl (PEFT SEQ_CLS adapter + `score` head). */
+  head: string;
+}
+
+export interface HeadScores {
+  tokenIds: number[];
+  /** The head at the state before each completion token (PPO's per-token values V(s_t)). */
+  values: number[];
+  /** The head after the last token: the verifier's logit (LlamaForSequenceClassification pools there too). */
+  final: number;
+  /** sigmoid(final): the verifier's probability that the completion is correct. */
+  probability: number;
+}
+
 export interface TrainExample {
   prompt: Prompt;
   completion: string;
@@ -94,6 +137,96 @@ export interface FinetuneProgress {
   totalSteps: number;
   loss: number;
   tokensPerSecond: number;
+  /** RL objectives: the step's diagnostics (absent for SFT). */
+  metrics?: RlStepMetrics;
+}
+
+/** Per optimizer step, over the step's policy loss tokens. */
+export interface RlStepMetrics {
+  /** PPO: fraction of tokens whose clipped surrogate was the larger (TRL's pg_clipfrac). */
+  clipFraction?: number;
+  /** PPO: ½·mean((log π − log π_old)²) (TRL PPOv2's approxkl). */
+  approxKl?: number;
+  /** With a KL term: mean k3 estimate of KL(π ‖ π_ref). */
+  refKl?: number;
+}
+
+/**
+ * How per-token losses are averaged in an optimizer step of G sequences with T tokens in all:
+ * 'token-mean' 1/T (TRL PPOv2's masked mean, DAPO), 'sequence-mean' 1/(|o_i|·G) (GRPO's paper),
+ * 'sequence-sum' 1/G (CoMLRL's MAGRPO: −(Σ_t log π)·A averaged over the group), or a fixed
+ * 1/constant (Dr. GRPO: e.g. G · max new tokens).
+ */
+export type Normalization = 'token-mean' | 'sequence-mean' | 'sequence-sum' | { constant: number };
+
+export type PolicyObjective =
+  /** REINFORCE / GRPO without clipping: −A·log π per token. */
+  | { kind: 'pg' }
+  /** PPO's clipped surrogate with ratio exp(log π − log π_old) and clip range ε. */
+  | { kind: 'ppo'; clip: number };
+
+export type HeadObjective =
+  /** Value function: ½(V − R)², or PPOv2's clipped form with `clip`; `coefficient` is vf_coef (default 1). */
+  | { kind: 'value'; clip?: number; coefficient?: number }
+  /**
+   * Verifier: binary cross-entropy of sigmoid(head) against the example's label, on the last
+   * token (default) or on every completion token (MAPoRL's verifier training).
+   */
+  | { kind: 'verifier'; tokens?: 'last' | 'completion'; coefficient?: number };
+
+export interface RlObjective {
+  policy?: PolicyObjective;
+  /** β · k3(π, π_ref) per token, with the examples' refLogprobs (needs `policy`). */
+  kl?: { beta: number };
+  /** A scalar head on the final hidden state, trained alongside the adapter (or alone, method 'head'). */
+  head?: HeadObjective;
+  normalize: Normalization;
+  /**
+   * The policy's log-probs are of softmax(logits / temperature) (default 1). TRL's PPOv2
+   * (MAPoRL) uses the sampling temperature, so the ratio compares the distributions sampling
+   * drew from; old and reference log-probs then come from scoreTokens() with the same temperature.
+   */
+  temperature?: number;
+}
+
+/** One sampled completion with its training signals; per-token arrays have one entry per completion token. */
+export interface RlExample {
+  prompt: Prompt;
+  completion: Completion;
+  /** One advantage for every token (GRPO/MAGRPO), or `advantages` per token (PPO with GAE). */
+  advantage?: number;
+  advantages?: number[];
+  /** PPO: log π_old per token (from generate() or scoreTokens()). */
+  oldLogprobs?: number[];
+  /** KL term: log π_ref per token (scoreTokens() on the reference). */
+  refLogprobs?: number[];
+  /** Value head: returns per token, and the values they were computed with (clipped value loss). */
+  returns?: number[];
+  oldValues?: number[];
+  /** Verifier head: 1 correct, 0 wrong (soft labels in [0, 1] allowed). */
+  label?: number;
+}
+
+export interface RlFinetuneOptions extends Omit<FinetuneOptions, 'method'> {
+  /** 'head': base and adapter frozen, only the scalar head trains. */
+  method: 'lora' | 'full' | 'head';
+}
+
+export interface RlFinetuneRequest {
+  modelDir: string;
+  /** Continue from this adapter (policy), value/verifier directory (head objectives) or model directory (full). */
+  init?: string;
+  examples: RlExample[];
+  objective: RlObjective;
+  options: RlFinetuneOptions;
+  /** A PEFT LoRA adapter (policy), a PEFT SEQ_CLS adapter with its `score` head (head objectives), or a model directory (full). */
+  outDir: string;
+  checkpointDir: string;
+  /** Optimizer steps between checkpoints (default 50; always at the end). */
+  checkpointEvery?: number;
+  runtime: RuntimeOptions;
+  onProgress?: (p: FinetuneProgress) => void;
+  signal?: AbortSignal;
 }
 
 export interface FinetuneRequest {
@@ -139,5 +272,9 @@ export interface LanguageModel {
   readonly info: ModelInfo;
   generate(requests: GenerateRequest[], options: SamplingOptions): Promise<Generation[]>;
   score(requests: ScoreRequest[]): Promise<Score[]>;
+  /** Per-token log-probs (and entropies) of completions, batched like generation. */
+  scoreTokens(requests: TokenScoreRequest[], options?: TokenScoreOptions): Promise<TokenScores[]>;
+  /** Per-token values and the final verifier score of a value/verifier model directory. */
+  scoreHead(requests: HeadScoreRequest[]): Promise<HeadScores[]>;
   close(): Promise<void>;
 }

@@ -35,17 +35,21 @@ export interface AdapterSaveOptions {
   dropout?: number;
 }
 
-/** Writes adapter_config.json + adapter_model.safetensors into `dir`, atomically. */
-export async function saveAdapter(dir: string, adapter: AdapterWeights, options: AdapterSaveOptions): Promise<void> {
+/** PEFT's tensors of a LoRA adapter (A [r, in], B [out, r]) by their saved names. */
+export function adapterTensors(adapter: AdapterWeights): Map<string, TensorToWrite> {
   const tensors = new Map<string, TensorToWrite>();
-  const targets = new Set<string>();
   for (const [key, m] of adapter.modules) {
-    targets.add(key.split('.')[2]);
     const prefix = peftPrefix(key);
     tensors.set(`${prefix}.lora_A.weight`, { shape: [adapter.rank, m.inFeatures], data: transpose(m.a, m.inFeatures, adapter.rank) });
     tensors.set(`${prefix}.lora_B.weight`, { shape: [m.outFeatures, adapter.rank], data: transpose(m.b, adapter.rank, m.outFeatures) });
   }
-  const config = {
+  return tensors;
+}
+
+/** adapter_config.json of a LoRA adapter (a causal LM's unless the caller changes task_type). */
+export function adapterConfig(adapter: Pick<AdapterWeights, 'rank' | 'scale' | 'modules'>, options: AdapterSaveOptions): Record<string, unknown> {
+  const targets = new Set([...adapter.modules.keys()].map((key) => key.split('.')[2]));
+  return {
     peft_type: 'LORA',
     task_type: 'CAUSAL_LM',
     r: adapter.rank,
@@ -65,16 +69,35 @@ export async function saveAdapter(dir: string, adapter: AdapterWeights, options:
     use_dora: false,
     revision: null,
   };
+}
+
+/** Writes adapter_config.json + adapter_model.safetensors into `dir`, atomically. */
+export async function saveAdapter(dir: string, adapter: AdapterWeights, options: AdapterSaveOptions): Promise<void> {
+  await writeAdapterDir(dir, adapterTensors(adapter), adapterConfig(adapter, options));
+}
+
+export async function writeAdapterDir(dir: string, tensors: Map<string, TensorToWrite>, config: Record<string, unknown>, metadata?: Record<string, string>): Promise<void> {
   await writeDirAtomic(dir, async (temp) => {
-    await writeSafetensors(join(temp, 'adapter_model.safetensors'), tensors);
+    await writeSafetensors(join(temp, 'adapter_model.safetensors'), tensors, { metadata });
     await writeFileAtomic(join(temp, 'adapter_config.json'), JSON.stringify(config, null, 2) + '\n');
   });
 }
 
 const keyPattern = /^base_model\.model\.model\.layers\.(\d+)\.(self_attn|mlp)\.(\w+)\.lora_(A|B)(?:\.default)?\.weight$/;
 
+/**
+ * The sequence-classification head PEFT saves from `modules_to_save: ["score"]` (PEFT strips
+ * `modules_to_save.default`): LlamaForSequenceClassification's `score`, [num_labels, hidden].
+ */
+export const SCORE_TENSOR = 'base_model.model.score.weight';
+
 /** Reads a PEFT LoRA adapter directory for a model with `config`; every mismatch names the file and tensor. */
 export async function loadAdapter(dir: string, config: ModelConfig): Promise<AdapterWeights> {
+  return (await readPeftDir(dir, config, false)).adapter;
+}
+
+/** A PEFT directory: its LoRA adapter (maybe with no modules), and with `withHead` the `score` head [hidden]. */
+export async function readPeftDir(dir: string, config: ModelConfig, withHead: boolean): Promise<{ adapter: AdapterWeights; head?: Float32Array; metadata: Record<string, string> }> {
   const configPath = join(dir, 'adapter_config.json');
   const raw = (await readJsonFile(configPath)) as Record<string, unknown>;
   const fail = (key: string, why: string): never => {
@@ -89,8 +112,17 @@ export async function loadAdapter(dir: string, config: ModelConfig): Promise<Ada
   if (raw.fan_in_fan_out === true) fail('fan_in_fan_out', 'only false is supported');
   if ((raw.bias ?? 'none') !== 'none') fail('bias', `only "none" is supported, got ${JSON.stringify(raw.bias)}`);
   const modulesToSave = raw.modules_to_save;
-  if (modulesToSave != null && !(Array.isArray(modulesToSave) && modulesToSave.length === 0)) {
-    fail('modules_to_save', 'adapters that replace whole modules are not supported');
+  const saved = Array.isArray(modulesToSave) ? (modulesToSave as unknown[]) : [];
+  if (withHead) {
+    if (raw.task_type !== 'SEQ_CLS') fail('task_type', `a value or verifier model is a "SEQ_CLS" adapter, got ${JSON.stringify(raw.task_type)}`);
+    // PEFT's SEQ_CLS models list "classifier" and "score"; Llama-family models have only the latter.
+    if (!saved.includes('score') || saved.some((m) => m !== 'score' && m !== 'classifier')) {
+      fail('modules_to_save', `expected ["score"] (the sequence-classification head), got ${JSON.stringify(modulesToSave)}`);
+    }
+  } else if (modulesToSave != null && saved.length > 0) {
+    fail('modules_to_save', saved.includes('score')
+      ? 'this is a value or verifier model (a SEQ_CLS adapter with a score head); use it with scoreHead(), not as a generation adapter'
+      : 'adapters that replace whole modules are not supported');
   }
   for (const key of ['rank_pattern', 'alpha_pattern']) {
     const pattern = raw[key];
@@ -114,8 +146,17 @@ export async function loadAdapter(dir: string, config: ModelConfig): Promise<Ada
   const weightsPath = join(dir, 'adapter_model.safetensors');
   const file = await SafetensorsFile.open(weightsPath);
   const factors = new Map<string, { a?: Float32Array; b?: Float32Array }>();
+  let head: Float32Array | undefined;
   try {
     for (const name of file.tensors.keys()) {
+      if (withHead && name === SCORE_TENSOR) {
+        const { shape } = file.info(name);
+        if (shape.length !== 2 || shape[0] !== 1 || shape[1] !== config.hiddenSize) {
+          throw new LmInputError(`${weightsPath}: head tensor "${name}" has shape [${shape.join(', ')}]; this model needs [1, ${config.hiddenSize}] (one label, its hidden size)`);
+        }
+        head = await file.readFloat32(name);
+        continue;
+      }
       const match = keyPattern.exec(name);
       const [, layerText, parent, module, which] = match ?? [];
       if (!match || !isLoraModule(module) || loraParent(module) !== parent) {
@@ -158,7 +199,8 @@ export async function loadAdapter(dir: string, config: ModelConfig): Promise<Ada
   for (const key of factors.keys()) {
     if (!modules.has(key)) throw new LmInputError(`${weightsPath}: tensors for ${key} are not covered by target_modules/layers_to_transform`);
   }
-  return { rank: r, scale, modules };
+  if (withHead && !head) throw new LmInputError(`${weightsPath}: missing head tensor "${SCORE_TENSOR}"`);
+  return { adapter: { rank: r, scale, modules }, head, metadata: file.metadata };
 }
 
 /** W' = W + scale · (A·B)ᵀ for every adapted module; returns new weights, the input is untouched. */

@@ -5,13 +5,17 @@
 import type { AdapterWeights, Decoder } from '../decoder';
 import { LmInputError } from '../errors';
 import type { ModelTokenizer } from '../tokenizer/model-tokenizer';
-import type { GenerateRequest, Generation, SamplingOptions, Score, ScoreRequest } from '../types';
+import type { HeadModel } from '../formats/head-model';
+import type {
+  Completion, GenerateRequest, Generation, HeadScoreRequest, HeadScores, Prompt, SamplingOptions, Score, ScoreRequest, TokenScoreOptions,
+  TokenScoreRequest, TokenScores,
+} from '../types';
 import { generateTokens, type TokenRequest } from './generate-tokens';
 import { samplingProcessors } from './logits-processors';
 import { StreamRng } from '../stream-rng';
 import { greedySampler, multinomialSampler } from './samplers';
 import { eosCriterion, findStop, maxLengthCriterion, stopStringCriterion } from './stopping-criteria';
-import { scoreTokens } from './score-tokens';
+import { scoreTokens, tokenLogprobs, type ScoreTokensRequest } from './score-tokens';
 
 export interface TextModel {
   decoder: Decoder;
@@ -20,6 +24,8 @@ export interface TextModel {
   eosTokenIds: number[];
   /** Loads (or returns the cached) adapter of a directory; undefined means the base model. */
   adapter(dir: string | undefined): Promise<AdapterWeights | undefined>;
+  /** Loads (or returns the cached) value/verifier model of a directory. */
+  head(dir: string): Promise<HeadModel>;
   /** Largest batch given to one prefill/decode loop. */
   maxBatchSize: number;
 }
@@ -44,13 +50,13 @@ function checkSampling(options: SamplingOptions): void {
   if (!Number.isSafeInteger(options.seed)) fail('seed', `expected an integer, got ${options.seed}`);
 }
 
-/** Request indices grouped by adapter, in first-seen order, cut into batches of at most `size`. */
-function batchesByAdapter(adapters: (string | undefined)[], size: number): number[][] {
+/** Request indices grouped by adapter (or head directory), in first-seen order, cut into batches of at most `size`. */
+function batchesByKey(keys: (string | undefined)[], size: number): number[][] {
   const groups = new Map<string | undefined, number[]>();
-  adapters.forEach((adapter, i) => {
-    const group = groups.get(adapter) ?? [];
+  keys.forEach((key, i) => {
+    const group = groups.get(key) ?? [];
     group.push(i);
-    groups.set(adapter, group);
+    groups.set(key, group);
   });
   const batches: number[][] = [];
   for (const group of groups.values()) {
@@ -82,7 +88,7 @@ export async function generateText(model: TextModel, requests: GenerateRequest[]
   });
 
   const results: Generation[] = new Array(requests.length);
-  for (const batch of batchesByAdapter(requests.map((r) => r.adapter), model.maxBatchSize)) {
+  for (const batch of batchesByKey(requests.map((r) => r.adapter), model.maxBatchSize)) {
     const adapter = await model.adapter(requests[batch[0]].adapter);
     const tokenRequests: TokenRequest[] = batch.map((i) => ({
       promptIds: prompts[i],
@@ -110,12 +116,18 @@ export async function generateText(model: TextModel, requests: GenerateRequest[]
   return results;
 }
 
-export async function scoreText(model: TextModel, requests: ScoreRequest[]): Promise<Score[]> {
+/**
+ * Prompt and completion ids as scoring sees them: text completions are encoded on their own
+ * (exactly what generation would have produced after the prompt), token ids are taken as given.
+ */
+function encodeScored(model: TextModel, requests: { prompt: Prompt; completion: Completion }[]): ScoreTokensRequest[] {
   const maxLength = maxSequenceLength(model.decoder);
-  const encoded = requests.map((r, i) => {
-    let example;
+  return requests.map((r, i) => {
+    let example: ScoreTokensRequest;
     try {
-      example = model.tokenizer.encodeExample(r.prompt, r.completion, { appendEos: false });
+      example = typeof r.completion === 'string'
+        ? model.tokenizer.encodeExample(r.prompt, r.completion, { appendEos: false })
+        : { promptIds: model.tokenizer.encodePrompt(r.prompt), completionIds: r.completion };
     } catch (err) {
       throw new LmInputError(`score request ${i}: ${(err as Error).message}`);
     }
@@ -123,11 +135,41 @@ export async function scoreText(model: TextModel, requests: ScoreRequest[]): Pro
     if (length > maxLength) throw new LmInputError(`score request ${i}: ${length} tokens; the model handles at most ${maxLength}`);
     return example;
   });
-  const scores: Score[] = new Array(requests.length);
-  for (const batch of batchesByAdapter(requests.map((r) => r.adapter), model.maxBatchSize)) {
-    const adapter = await model.adapter(requests[batch[0]].adapter);
-    const batchScores = await scoreTokens(model.decoder, batch.map((i) => encoded[i]), adapter);
-    batch.forEach((i, j) => (scores[i] = batchScores[j]));
+}
+
+/** Runs `score` on batches of requests that share a key (adapter or head directory); results in request order. */
+async function scoreByKey<R>(model: TextModel, keys: (string | undefined)[], score: (batch: number[], key: string | undefined) => Promise<R[]>): Promise<R[]> {
+  const results: R[] = new Array(keys.length);
+  for (const batch of batchesByKey(keys, model.maxBatchSize)) {
+    const scored = await score(batch, keys[batch[0]]);
+    batch.forEach((i, j) => (results[i] = scored[j]));
   }
-  return scores;
+  return results;
+}
+
+export async function scoreText(model: TextModel, requests: ScoreRequest[]): Promise<Score[]> {
+  const encoded = encodeScored(model, requests);
+  return scoreByKey(model, requests.map((r) => r.adapter), async (batch, dir) =>
+    scoreTokens(model.decoder, batch.map((i) => encoded[i]), await model.adapter(dir)),
+  );
+}
+
+export async function scoreTokenText(model: TextModel, requests: TokenScoreRequest[], options: TokenScoreOptions = {}): Promise<TokenScores[]> {
+  const encoded = encodeScored(model, requests);
+  return scoreByKey(model, requests.map((r) => r.adapter), async (batch, dir) => {
+    const scored = await tokenLogprobs(model.decoder, batch.map((i) => encoded[i]), { adapter: await model.adapter(dir), entropy: options.entropy, temperature: options.temperature });
+    return scored.map((s, j) => ({ tokenIds: encoded[batch[j]].completionIds, logprobs: s.logprobs, ...(s.entropies && { entropies: s.entropies }) }));
+  });
+}
+
+export async function scoreHeadText(model: TextModel, requests: HeadScoreRequest[]): Promise<HeadScores[]> {
+  const encoded = encodeScored(model, requests);
+  return scoreByKey(model, requests.map((r) => r.head), async (batch, dir) => {
+    const { adapter, head } = await model.head(dir!);
+    const scored = await tokenLogprobs(model.decoder, batch.map((i) => encoded[i]), { adapter, head });
+    return scored.map((s, j) => {
+      const { values, final } = s.head!;
+      return { tokenIds: encoded[batch[j]].completionIds, values, final, probability: 1 / (1 + Math.exp(-final)) };
+    });
+  });
 }

@@ -3,12 +3,14 @@
 // every layer is a graph input with a dynamic rank, so one session serves the base model
 // (rank 0) and any adapter without reloading the base. The cache is fed as fixed-capacity
 // slot buffers (unused slots masked out) and only the new tokens' keys and values come back,
-// so a decode step copies O(1) tokens of cache instead of the whole cache.
+// so a decode step copies O(1) tokens of cache instead of the whole cache. A scalar head (value
+// or verifier, [heads, D]) is an input too, read at the same positions as the logits; the base
+// model feeds zero rows.
 
 import type { ModelConfig } from '../model-config';
 import { Graph, type Tensor } from '../onnx/graph';
 import {
-  and, cast, dimOf, gather, lessOrEqual, range, reshape, shapeOf, squeeze, sub, unsqueeze, where,
+  and, cast, dimOf, gather, lessOrEqual, linear, range, reshape, shapeOf, squeeze, sub, unsqueeze, where,
 } from '../onnx/ops';
 import { emitModel, type EmittedModel } from '../onnx/emit';
 import { LORA_MODULES, loraFeatures, type LoraModule } from '../lora-modules';
@@ -17,6 +19,9 @@ import { rotaryTables } from './rope';
 
 /** Large negative for masked scores: finite, so a fully masked row gives uniform weights, not NaN. */
 export const MASKED = -1e9;
+
+/** Input of the scalar heads' weights [heads, D]; output `head` is [B·K, heads] at the logit positions. */
+export const HEAD_WEIGHT_INPUT = 'head_weight';
 
 export function loraInputName(layer: number, module: LoraModule, part: 'a' | 'b'): string {
   return `lora.${layer}.${module}.${part}`;
@@ -33,6 +38,7 @@ export function buildInferenceGraph(config: ModelConfig, weights: Map<string, Fl
   const positions = g.input('positions', 'int32', ['batch', 'length']);
   const mask = g.input('attention_mask', 'uint8', ['batch', 'total']);
   const logitIndex = g.input('logit_index', 'int64', ['logits']);
+  const headWeight = g.input(HEAD_WEIGHT_INPUT, 'float32', ['heads', config.hiddenSize]);
   const past = Array.from({ length: config.numLayers }, (_, i) => ({
     key: g.input(`past_key.${i}`, 'float32', ['batch', hkv, 'slots', hd]),
     value: g.input(`past_value.${i}`, 'float32', ['batch', hkv, 'slots', hd]),
@@ -88,6 +94,7 @@ export function buildInferenceGraph(config: ModelConfig, weights: Map<string, Fl
   const picked = reshape(gather(hidden, logitIndex, 1), [-1, config.hiddenSize]); // (B·K, D)
   const logits = reshape(lmHead(config, { weight, has: (n) => shapes.has(n) }, picked), [B, dimOf(logitIndex, 0), config.vocabSize]);
   g.output(logits, 'logits');
+  g.output(linear(picked, headWeight), 'head'); // (B·K, heads)
   out.fresh.forEach((p, i) => {
     g.output(p.key, `new_key.${i}`);
     g.output(p.value, `new_value.${i}`);

@@ -8,7 +8,7 @@ import { checkWeights } from '../formats/model-weights';
 import type { ModelConfig } from '../model-config';
 import { Session, type TensorValue } from '../onnx/session';
 import type { RuntimeOptions } from '../types';
-import { buildInferenceGraph, loraInputName } from './inference-graph';
+import { buildInferenceGraph, HEAD_WEIGHT_INPUT, loraInputName } from './inference-graph';
 import { append, selectRows, slotMask, SlotKvCache, storeFor, type KvLayout } from './kv-cache';
 import { LORA_MODULES, loraFeatures } from '../lora-modules';
 
@@ -96,6 +96,9 @@ export class OnnxDecoder implements Decoder {
     }
     if (input.attentionMask.length !== B * (P + T)) throw new LmInputError(`attentionMask must be [${B}, ${P + T}]`);
     const { numKvHeads: hkv, headDim: hd, numLayers, vocabSize: V } = this.config;
+    const { hiddenSize } = this.config;
+    const heads = input.heads ?? new Float32Array(0);
+    if (heads.length % hiddenSize !== 0) throw new LmInputError(`heads have ${heads.length} values, not a multiple of the hidden size ${hiddenSize}`);
     const store = storeFor(cache, this.layout);
     const slots = store.capacity;
     const feeds: Record<string, TensorValue> = {
@@ -107,6 +110,7 @@ export class OnnxDecoder implements Decoder {
         data: input.lastOnly ? BigInt64Array.of(BigInt(T - 1)) : BigInt64Array.from({ length: T }, (_, i) => BigInt(i)),
         dims: [input.lastOnly ? 1 : T],
       },
+      [HEAD_WEIGHT_INPUT]: { data: heads, dims: [heads.length / hiddenSize, hiddenSize] },
     };
     for (let i = 0; i < numLayers; i++) {
       feeds[`past_key.${i}`] = { data: store.keys[i], dims: [B, hkv, slots, hd] };
@@ -121,7 +125,9 @@ export class OnnxDecoder implements Decoder {
     }
     const logits = out.logits.data as Float32Array;
     if (logits.length !== B * (input.lastOnly ? 1 : T) * V) throw new Error(`logits have ${logits.length} values`);
-    return { logits, cache: append(store, this.layout, B, P, T, keys, values) };
+    const result: ForwardOutput = { logits, cache: append(store, this.layout, B, P, T, keys, values) };
+    if (input.heads) result.heads = out.head.data as Float32Array;
+    return result;
   }
 
   selectRows(cache: KvCache, rows: number[]): KvCache {

@@ -1,20 +1,23 @@
-// The training graph: forward over a packed batch [B, T] with static shapes, the causal-LM
-// loss on weighted target tokens, and its gradients with respect to the trainable tensors,
-// all in one session run. Trainable tensors are graph inputs (they change every step);
-// frozen base weights (LoRA) are initializers.
+// The training graph: forward over a packed batch [B, T] with static shapes, a loss — the
+// causal-LM loss on weighted target tokens (SFT), or an RL objective over per-token
+// log-probabilities and a scalar head (rl-objective.ts) — and its gradients with respect to
+// the trainable tensors, all in one session run. Trainable tensors are graph inputs (they
+// change every step); frozen base weights (LoRA, head-only) are initializers.
 
 import type { ModelConfig } from '../model-config';
-import { gradients, withGradient } from '../onnx/autodiff';
+import { gradients } from '../onnx/autodiff';
 import { emitModel, type EmittedModel } from '../onnx/emit';
 import { Graph, type Tensor } from '../onnx/graph';
-import {
-  add, and, bitwiseXor, cast, concat, div, equal, exp, gemm, lessOrEqual, linear, logSoftmax, mul, neg, range, reduceSum,
-  reshape, scatterElementsAdd, shiftRight, slice, softmaxCrossEntropy, split, unsqueeze, where,
-} from '../onnx/ops';
+import { and, bitwiseXor, cast, div, equal, lessOrEqual, linear, mul, neg, range, reshape, shiftRight, unsqueeze, where } from '../onnx/ops';
 import { LORA_MODULES, loraFeatures, type LoraModule } from '../lora-modules';
+import { chunkedCrossEntropy } from './chunked-cross-entropy';
 import { loraInputName, MASKED } from './inference-graph';
 import { decoder, type LoraPair } from './llama';
+import { declareObjectiveInputs, flatInputs, objectiveLoss, type GraphObjective } from './rl-objective';
 import { rotaryTables } from './rope';
+
+/** Graph input (and checkpoint) name of the scalar head's weight [1, D]. */
+export const HEAD_INPUT = 'head.weight';
 
 export interface LoraSpec {
   rank: number;
@@ -31,8 +34,12 @@ export interface TrainingGraphSpec {
   /** Every weight of the model (frozen ones become initializers under LoRA). */
   weights: Map<string, Float32Array>;
   shapes: Map<string, number[]>;
-  /** Absent: full-parameter training. */
+  /** Absent: full-parameter training (unless `frozenBase`). */
   lora?: LoraSpec;
+  /** No adapter and no base weight trains: only the scalar head (needs `objective.head`). */
+  frozenBase?: boolean;
+  /** Absent: SFT, the weighted causal-LM loss. */
+  objective?: GraphObjective;
   /** Rows per loss chunk (default: as many as fit 4M logits). */
   lossChunkRows?: number;
 }
@@ -43,6 +50,11 @@ export interface TrainableTensor {
   shape: number[];
 }
 
+/**
+ * Outputs: `loss`, one gradient per trainable tensor, and for RL objectives `logprobs` (policy
+ * term: log π(target) per position, [B, T]) and `head` (head term: the scalar head per
+ * position, [B, T]), from which the trainer reports the step's metrics.
+ */
 export interface TrainingGraph {
   model: EmittedModel;
   trainable: TrainableTensor[];
@@ -75,70 +87,17 @@ export function hashDropout(x: Tensor, p: number, seed: Tensor, salt: number): T
   return mul(x, where(lessOrEqual(p, u), 1 / (1 - p), 0));
 }
 
-/**
- * Logit elements per loss chunk (64 MB of float32). Batches within one chunk keep their
- * log-probabilities for the backward (no recomputation); larger ones are chunked, so peak loss
- * memory is a few chunks, not a few [N, V] tensors.
- */
-const CHUNK_ELEMENTS = 1 << 24;
-
-/**
- * Σ weights · −log softmax(hidden · headᵀ)[target], in row chunks whose logits are recomputed
- * in the backward pass. The forward keeps no [N, V] tensor alive; each chunk's backward
- * recomputes its logits, gets dLogits = (softmax − onehot) · weight · dLoss, adds its head
- * gradient into one accumulator (Gemm with C), and is chained to the previous chunk's results
- * (x + 0·t), so ORT runs chunks one after another instead of materializing all of them at once
- * or merging the recomputation with the forward.
- */
-function chunkedLoss(hidden: Tensor, head: Tensor, targets: Tensor, weights: Tensor, chunkRows?: number): Tensor {
-  const [n] = hidden.staticShape;
-  const [vocab] = head.staticShape;
-  const rows = Math.max(1, Math.min(n, chunkRows ?? Math.floor(CHUNK_ELEMENTS / vocab)));
-  const sizes = Array.from({ length: Math.ceil(n / rows) }, (_, c) => Math.min(rows, n - c * rows));
-  if (sizes.length === 1) return reduceSum(mul(softmaxCrossEntropy(linear(hidden, head), targets), weights), [0], false);
-  let hs: Tensor[] = [];
-  let ts: Tensor[] = [];
-  let ws: Tensor[] = [];
-  const [loss] = withGradient(
-    hidden.graph,
-    [hidden, head],
-    () => {
-      hs = split(hidden, sizes, 0);
-      ts = split(targets, sizes, 0);
-      ws = split(weights, sizes, 0);
-      const parts = hs.map((h, c) => reduceSum(mul(softmaxCrossEntropy(linear(h, head), ts[c]), ws[c]), [0], false));
-      return [parts.reduce((a, b) => add(a, b))];
-    },
-    ([dLoss]) => {
-      const dHidden: Tensor[] = [];
-      let dHead: Tensor | undefined;
-      let after = dLoss!;
-      hs.forEach((h, c) => {
-        const hAgain = add(h, mul(after, 0)); // (C, D), ordered after the previous chunk
-        const logProb = logSoftmax(linear(hAgain, head)); // (C, V)
-        const d = unsqueeze(mul(ws[c], dLoss!), [1]); // (C, 1)
-        const dLogits = scatterElementsAdd(mul(exp(logProb), d), unsqueeze(cast(ts[c], 'int64'), [1]), neg(d), 1);
-        const dh = gemm(dLogits, head); // (C, D)
-        dHead = gemm(dLogits, hAgain, dHead, { transA: true }); // (V, D), accumulated in chunk order
-        dHidden.push(dh);
-        // The next chunk waits for both products, so one chunk's logits are alive at a time.
-        after = add(reduceSum(dh, [0, 1], false), reduceSum(slice(dHead, [0], [1], [0]), [0, 1], false));
-      });
-      return [concat(dHidden, 0), dHead!];
-    },
-  );
-  return loss;
-}
-
 export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
-  const { config, batch: B, length: T, weights, shapes, lora } = spec;
+  const { config, batch: B, length: T, weights, shapes, lora, objective } = spec;
+  if (spec.frozenBase && (lora || !objective?.head || objective.policy)) throw new Error('frozenBase trains only a scalar head: no lora, and an objective with a head term only');
   const N = B * T;
   const g = new Graph();
   const ids = g.input('input_ids', 'int32', [B, T]);
   const positions = g.input('positions', 'int32', [B, T]);
   const segments = g.input('segments', 'int32', [B, T]);
-  const targets = g.input('targets', 'int32', [B, T]);
-  const lossWeights = g.input('loss_weights', 'float32', [B, T]);
+  const rlInputs = objective && declareObjectiveInputs(g, objective, B, T);
+  const targets = rlInputs ? rlInputs.get('targets') : g.input('targets', 'int32', [B, T]);
+  const lossWeights = rlInputs ? undefined : g.input('loss_weights', 'float32', [B, T]);
   const seed = lora && lora.dropout > 0 ? g.input('dropout_seed', 'int64', []) : undefined;
 
   const trainable: TrainableTensor[] = [];
@@ -150,7 +109,7 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
     const shape = shapes.get(name);
     const data = weights.get(name);
     if (!shape || !data) throw new Error(`weight ${name} is missing`);
-    if (lora) t = g.initializer(name, data, 'float32', shape);
+    if (lora || spec.frozenBase) t = g.initializer(name, data, 'float32', shape);
     else {
       t = g.input(name, 'float32', shape);
       trainable.push({ name, shape });
@@ -196,11 +155,33 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
     rotary: rotaryTables(config, positions),
     bias,
   });
-  const head = weight(config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight');
-  const loss = chunkedLoss(out.hidden, head, reshape(targets, [N]), reshape(lossWeights, [N]), spec.lossChunkRows);
+  const lmHead = (): Tensor => weight(config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight');
+  if (!objective) {
+    const loss = chunkedCrossEntropy(out.hidden, lmHead(), reshape(targets!, [N]), reshape(lossWeights!, [N]), spec.lossChunkRows);
+    return finish(g, loss, params, trainable, []);
+  }
+  const inputs = flatInputs(rlInputs!, N);
+  // logits / τ = (hidden / τ) · headᵀ: the LM head has no bias.
+  const tempered = objective.temperature === undefined || objective.temperature === 1 ? out.hidden : mul(out.hidden, 1 / objective.temperature);
+  const nll = objective.policy ? chunkedCrossEntropy(tempered, lmHead(), inputs.get('targets')!, undefined, spec.lossChunkRows) : undefined; // (N)
+  let head: Tensor | undefined;
+  if (objective.head) {
+    const w = g.input(HEAD_INPUT, 'float32', [1, config.hiddenSize]);
+    trainable.push({ name: HEAD_INPUT, shape: [1, config.hiddenSize] });
+    params.push(w);
+    head = reshape(linear(out.hidden, w), [N]); // (N)
+  }
+  const loss = objectiveLoss(objective, { inputs, nll, head });
+  const extra: [Tensor, string][] = [];
+  if (nll) extra.push([reshape(neg(nll), [B, T]), 'logprobs']);
+  if (head) extra.push([reshape(head, [B, T]), 'head']);
+  return finish(g, loss, params, trainable, extra);
+}
 
+function finish(g: Graph, loss: Tensor, params: Tensor[], trainable: TrainableTensor[], extra: [Tensor, string][]): TrainingGraph {
   const grads = gradients(loss, params);
   g.output(loss, 'loss');
   grads.forEach((d, i) => g.output(d, gradName(trainable[i].name)));
+  for (const [t, name] of extra) g.output(t, name);
   return { model: emitModel(g), trainable, gradName };
 }

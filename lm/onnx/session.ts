@@ -39,10 +39,13 @@ export interface TensorValue {
 
 const CUDA_INSTALL_HINT =
   'the CUDA execution provider of onnxruntime-node is not installed: run ' +
-  '`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (or `npm install --onnxruntime-node-install=cuda12`) ' +
+  '`ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install` ' +
   'on a machine with CUDA 12 and cuDNN 9, or use device "cpu"';
 
-/** The CUDA provider library that `npm rebuild` with ONNXRUNTIME_NODE_INSTALL=cuda12 downloads. */
+/**
+ * The CUDA provider library that onnxruntime-node's install script downloads with
+ * ONNXRUNTIME_NODE_INSTALL=cuda12 (the project's allowScripts never runs it during `npm install`).
+ */
 function cudaProviderInstalled(): boolean {
   if (process.platform !== 'linux' && process.platform !== 'win32') return false;
   const dist = dirname(createRequire(import.meta.url).resolve('onnxruntime-node'));

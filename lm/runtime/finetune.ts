@@ -1,21 +1,34 @@
-// finetune(): trains in a worker thread so the caller's event loop (a Temporal activity that
-// heartbeats progress) stays free. Progress arrives as messages; an abort asks the trainer to
-// checkpoint and stop, and ends the thread if it does not within a grace period.
+// finetune() and finetuneRl(): train in a worker thread so the caller's event loop (a Temporal
+// activity that heartbeats progress) stays free. Progress arrives as messages; an abort asks
+// the trainer to checkpoint and stop, and ends the thread if it does not within a grace period.
 
-import type { FinetuneRequest, FinetuneResult } from '../types';
+import type { FinetuneProgress, FinetuneRequest, FinetuneResult, RlFinetuneRequest } from '../types';
 import { LmAbortError } from '../errors';
-import type { FinetuneWorkerMessage } from './finetune-worker';
-import type { FinetuneJob } from './run-finetune';
+import type { FinetuneWorkerMessage, TrainingJob } from './finetune-worker';
 import { startWorker } from './start-worker';
 import { deserializeError } from './worker-messages';
 
 /** How long an aborted trainer may take to finish its current step and checkpoint. */
 const abortGraceMs = 60_000;
 
+/** SFT: learn the examples' completions (plus eos). */
 export function finetune(request: FinetuneRequest): Promise<FinetuneResult> {
   const { onProgress, signal, ...job } = request;
+  return train({ kind: 'sft', job }, onProgress, signal);
+}
+
+/**
+ * RL: a policy-gradient or PPO update of an adapter (or the full model), and/or a value or
+ * verifier head, from sampled completions and their signals.
+ */
+export function finetuneRl(request: RlFinetuneRequest): Promise<FinetuneResult> {
+  const { onProgress, signal, ...job } = request;
+  return train({ kind: 'rl', job }, onProgress, signal);
+}
+
+function train(work: TrainingJob, onProgress: ((p: FinetuneProgress) => void) | undefined, signal: AbortSignal | undefined): Promise<FinetuneResult> {
   if (signal?.aborted) return Promise.reject(new LmAbortError('finetune aborted before it started'));
-  const worker = startWorker(new URL('./finetune-worker.ts', import.meta.url), { job: job satisfies FinetuneJob });
+  const worker = startWorker(new URL('./finetune-worker.ts', import.meta.url), { work });
   return new Promise<FinetuneResult>((resolve, reject) => {
     let settled = false;
     let killTimer: NodeJS.Timeout | undefined;

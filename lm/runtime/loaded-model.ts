@@ -9,7 +9,8 @@ import { readModelConfig } from '../formats/hf-config';
 import { loadModelWeights } from '../formats/model-weights';
 import { loadAdapter } from '../formats/peft-adapter';
 import type { ModelConfig } from '../model-config';
-import { generateText, scoreText, type TextModel } from '../generate/generate-text';
+import { generateText, scoreHeadText, scoreText, scoreTokenText, type TextModel } from '../generate/generate-text';
+import { loadHeadModel, type HeadModel } from '../formats/head-model';
 import { loadTokenizer } from '../tokenizer/model-tokenizer';
 import type { LanguageModel, RuntimeOptions } from '../types';
 import { readJsonFile } from '../formats/json-file';
@@ -43,9 +44,8 @@ export async function loadModel(modelDir: string, runtime: RuntimeOptions, creat
   for (const w of weights.values()) parameters += w.length;
   const decoder = await createDecoder(config, weights, runtime);
 
-  // Adapters by absolute directory, loaded once. The entry remembers the weights file's mtime
-  // and size so an adapter rewritten in place (a retried finetune) is read again.
-  const adapters = new Map<string, { stamp: string; weights: Promise<AdapterWeights> }>();
+  const adapters = cachedPerDirectory((dir) => loadAdapter(dir, config));
+  const heads = cachedPerDirectory((dir) => loadHeadModel(dir, config, weights));
   const eosTokenIds = [
     ...new Set([...config.eosTokenIds, ...(await generationEosIds(modelDir)), ...(tokenizer.eosTokenId === undefined ? [] : [tokenizer.eosTokenId])]),
   ];
@@ -54,26 +54,37 @@ export async function loadModel(modelDir: string, runtime: RuntimeOptions, creat
     tokenizer,
     eosTokenIds,
     maxBatchSize,
-    async adapter(dir) {
-      if (dir === undefined) return undefined;
-      const key = resolve(dir);
-      const stamp = await stat(join(key, 'adapter_model.safetensors')).then(
-        (s) => `${s.mtimeMs}:${s.size}`,
-        () => 'missing', // loadAdapter names the missing file
-      );
-      let entry = adapters.get(key);
-      if (!entry || entry.stamp !== stamp) {
-        entry = { stamp, weights: loadAdapter(key, config) };
-        adapters.set(key, entry);
-        entry.weights.catch(() => adapters.delete(key));
-      }
-      return entry.weights;
-    },
+    adapter: (dir) => (dir === undefined ? Promise.resolve(undefined) : adapters(dir)),
+    head: heads,
   };
   return {
     info: { modelDir, architecture: config.architecture, vocabSize: config.vocabSize, parameters },
     generate: (requests, options) => generateText(text, requests, options),
     score: (requests) => scoreText(text, requests),
+    scoreTokens: (requests, options) => scoreTokenText(text, requests, options),
+    scoreHead: (requests) => scoreHeadText(text, requests),
     close: () => decoder.close(),
+  };
+}
+
+/**
+ * `load` once per absolute directory. The entry remembers the weights file's mtime and size so
+ * an adapter rewritten in place (a retried finetune) is read again; a failed load is forgotten.
+ */
+function cachedPerDirectory<T extends AdapterWeights | HeadModel>(load: (dir: string) => Promise<T>): (dir: string) => Promise<T> {
+  const entries = new Map<string, { stamp: string; value: Promise<T> }>();
+  return async (dir) => {
+    const key = resolve(dir);
+    const stamp = await stat(join(key, 'adapter_model.safetensors')).then(
+      (s) => `${s.mtimeMs}:${s.size}`,
+      () => 'missing', // the loader names the missing file
+    );
+    let entry = entries.get(key);
+    if (!entry || entry.stamp !== stamp) {
+      entry = { stamp, value: load(key) };
+      entries.set(key, entry);
+      entry.value.catch(() => entries.delete(key));
+    }
+    return entry.value;
   };
 }

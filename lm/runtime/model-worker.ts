@@ -10,6 +10,8 @@ import { serializeError, type WorkerReply } from './worker-messages';
 export type ModelCall =
   | { id: number; method: 'generate'; args: Parameters<LanguageModel['generate']> }
   | { id: number; method: 'score'; args: Parameters<LanguageModel['score']> }
+  | { id: number; method: 'scoreTokens'; args: Parameters<LanguageModel['scoreTokens']> }
+  | { id: number; method: 'scoreHead'; args: Parameters<LanguageModel['scoreHead']> }
   | { id: number; method: 'close'; args: [] };
 
 const { modelDir, runtime } = workerData as { modelDir: string; runtime: RuntimeOptions };
@@ -21,6 +23,10 @@ async function handle(model: LanguageModel, call: ModelCall): Promise<unknown> {
       return model.generate(...call.args);
     case 'score':
       return model.score(...call.args);
+    case 'scoreTokens':
+      return model.scoreTokens(...call.args);
+    case 'scoreHead':
+      return model.scoreHead(...call.args);
     case 'close':
       await model.close();
       return undefined;

@@ -48,6 +48,8 @@ class WorkerModel implements LanguageModel {
 
   generate: LanguageModel['generate'] = (requests, options) => this.call('generate', [requests, options]);
   score: LanguageModel['score'] = (requests) => this.call('score', [requests]);
+  scoreTokens: LanguageModel['scoreTokens'] = (requests, options) => this.call('scoreTokens', [requests, options]);
+  scoreHead: LanguageModel['scoreHead'] = (requests) => this.call('scoreHead', [requests]);
 
   async close(): Promise<void> {
     if (this.failure || this.closed) return;

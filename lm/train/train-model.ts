@@ -1,18 +1,21 @@
 // The training loop: fixed-shape packed batches through one ONNX session that runs forward
 // and backward together; gradient accumulation, clipping and AdamW in JS; checkpoints after
-// optimizer steps. Everything random (batch order, LoRA init, dropout seeds) comes from the
-// seed, so a run is reproducible and a resumed run matches an uninterrupted one bit for bit.
+// optimizer steps. Everything random (batch order, LoRA and head init, dropout seeds) comes
+// from the seed, so a run is reproducible and a resumed run matches an uninterrupted one bit
+// for bit. The loss is SFT's, or an RL objective over the sequences' signals (rl-batch.ts).
 
 import { createHash } from 'node:crypto';
 import type { AdapterWeights } from '../decoder';
 import { LmAbortError, LmInputError } from '../errors';
 import { LORA_MODULES, loraFeatures, type LoraModule } from '../lora-modules';
 import { checkModel } from '../model/onnx-decoder';
-import { buildTrainingGraph, type LoraSpec, type TrainingGraph } from '../model/training-graph';
+import { buildTrainingGraph, HEAD_INPUT, type LoraSpec, type TrainingGraph } from '../model/training-graph';
 import { Session, type TensorValue } from '../onnx/session';
 import { adamWStep, clipGradients, createAdamWState } from './adamw';
 import { batchTensors, checkSequences, planBatches, type BatchShape } from './batching';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { checkObjective, checkSignals, graphObjective, signalFeeds, stepCounts } from './rl-batch';
+import { RlStepMetricsSum } from './rl-metrics';
 import { StreamRng } from '../stream-rng';
 import { learningRate } from './schedule';
 import type { TrainModelRequest, TrainModelResult } from './train-types';
@@ -23,8 +26,8 @@ const ADAM_EPS = 1e-8;
 
 function loraSpec(req: TrainModelRequest): LoraSpec | undefined {
   const { options } = req;
-  if (options.method === 'full') {
-    if (req.initAdapter) throw new LmInputError('initAdapter is for method "lora"; a full finetune starts from its weights');
+  if (options.method !== 'lora') {
+    if (req.initAdapter) throw new LmInputError(`initAdapter is for method "lora"; method "${options.method}" trains no adapter`);
     return undefined;
   }
   const lora = options.lora;
@@ -55,14 +58,41 @@ function checkOptions(req: TrainModelRequest): void {
   if (!(o.warmupSteps >= 0)) throw new LmInputError(`options.warmupSteps must be >= 0, got ${o.warmupSteps}`);
 }
 
+/** RL objectives: a head method trains only a head; the signals match the objective. */
+function checkRl(req: TrainModelRequest): void {
+  const { objective, options } = req;
+  if (!objective) {
+    if (options.method === 'head' || req.initHead) throw new LmInputError('method "head" and initHead need an RL objective with a head term');
+    return;
+  }
+  checkObjective(objective);
+  if (options.method === 'head' && (!objective.head || objective.policy)) throw new LmInputError('method "head" trains only the scalar head: the objective needs a head term and no policy term');
+  if (req.initHead && !objective.head) throw new LmInputError('initHead needs an objective with a head term');
+  if (req.initHead && req.initHead.length !== req.config.hiddenSize) {
+    throw new LmInputError(`initHead has ${req.initHead.length} values; the model's hidden size is ${req.config.hiddenSize}`);
+  }
+  checkSignals(req.sequences, objective);
+}
+
 function fingerprint(req: TrainModelRequest, shape: BatchShape): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ config: req.config, options: req.options, shape, init: req.initAdapter !== undefined }));
+  const run: Record<string, unknown> = { config: req.config, options: req.options, shape, init: req.initAdapter !== undefined };
+  // Only RL runs hash their objective and signals, so an SFT checkpoint keeps its fingerprint.
+  if (req.objective) Object.assign(run, { objective: req.objective, initHead: req.initHead !== undefined });
+  h.update(JSON.stringify(run));
   for (const s of req.sequences) {
     h.update(Int32Array.from(s.tokens));
     h.update(String(s.promptLength));
+    if (req.objective) h.update(JSON.stringify(s.signals ?? null, (_, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v)));
   }
   return h.digest('hex');
+}
+
+/** A fresh head like torch's nn.Linear: U(±1/sqrt(hidden)), or the given one. */
+function initialHead(req: TrainModelRequest, rng: StreamRng): Float32Array {
+  if (req.initHead) return Float32Array.from(req.initHead);
+  const bound = 1 / Math.sqrt(req.config.hiddenSize);
+  return Float32Array.from({ length: req.config.hiddenSize }, () => (2 * rng.uniform() - 1) * bound);
 }
 
 /** LoRA A ~ U(±1/sqrt(in)) (PEFT's kaiming_uniform with a = sqrt(5)), B = 0, or the given adapter. */
@@ -97,6 +127,7 @@ function toAdapter(config: TrainModelRequest['config'], spec: LoraSpec, names: s
 export async function trainModel(req: TrainModelRequest): Promise<TrainModelResult> {
   const { config, options, sequences } = req;
   checkOptions(req);
+  checkRl(req);
   const spec = loraSpec(req);
   const shapes = checkModel(config, req.weights);
   const longest = sequences.reduce((m, s) => Math.max(m, s.tokens.length), 0);
@@ -109,13 +140,20 @@ export async function trainModel(req: TrainModelRequest): Promise<TrainModelResu
 
   // Only the tensor list is kept: the model bytes (with frozen weights under LoRA) are
   // garbage once the session has them.
-  let graph: TrainingGraph | undefined = buildTrainingGraph({ config, batch: shape.rows, length: shape.length, weights: req.weights, shapes, lora: spec });
+  const objective = req.objective;
+  let graph: TrainingGraph | undefined = buildTrainingGraph({
+    config, batch: shape.rows, length: shape.length, weights: req.weights, shapes, lora: spec,
+    frozenBase: options.method === 'head', objective: objective && graphObjective(objective),
+  });
   const { trainable, gradName } = graph;
   const names = trainable.map((t) => t.name);
+  // The head comes last in the graph's trainable list.
+  const modelNames = names.filter((n) => n !== HEAD_INPUT);
   let rng = StreamRng.fromSeed(options.seed);
   let params = spec
-    ? initialLora(req, spec, names, trainable.map((t) => t.shape), rng)
-    : names.map((n) => Float32Array.from(req.weights.get(n)!));
+    ? initialLora(req, spec, modelNames, trainable.map((t) => t.shape), rng)
+    : modelNames.map((n) => Float32Array.from(req.weights.get(n)!));
+  if (objective?.head) params.push(initialHead(req, rng));
   // No decay on gains and biases (1-D), as transformers' Trainer.
   const decay = trainable.map((t) => t.shape.length > 1);
   const state = createAdamWState(params);
@@ -152,28 +190,39 @@ export async function trainModel(req: TrainModelRequest): Promise<TrainModelResu
       // before it, including the RNG, so the resumed run redraws the same dropout seeds.
       const stepRng = rng.state;
       const started = performance.now();
-      const micro = plan.slice(state.step * accumulation, (state.step + 1) * accumulation).map((b) => batchTensors(sequences, b, shape));
+      const stepBatches = plan.slice(state.step * accumulation, (state.step + 1) * accumulation);
+      const micro = stepBatches.map((b) => batchTensors(sequences, b, shape));
       const stepTokens = micro.reduce((s, b) => s + b.lossTokens, 0);
+      const counts = objective && stepCounts(objective, sequences, stepBatches);
+      const metrics = objective && new RlStepMetricsSum(objective);
       let grads: Float32Array[] | undefined;
       let loss = 0;
-      for (const b of micro) {
+      for (const [m, b] of micro.entries()) {
         if (req.signal?.aborted) {
           rng = StreamRng.fromState(stepRng);
           await checkpoint();
           throw new LmAbortError(`training aborted at step ${state.step} of ${totalSteps} (checkpoint saved)`);
         }
+        const dims = [shape.rows, shape.length];
         const feeds: Record<string, TensorValue> = {
-          input_ids: { data: b.inputIds, dims: [shape.rows, shape.length] },
-          positions: { data: b.positions, dims: [shape.rows, shape.length] },
-          segments: { data: b.segments, dims: [shape.rows, shape.length] },
-          targets: { data: b.targets, dims: [shape.rows, shape.length] },
-          // Weights 1/stepTokens make the summed loss (and gradients) a mean over the whole step.
-          loss_weights: { data: b.lossMask.map((m) => m / stepTokens), dims: [shape.rows, shape.length] },
+          input_ids: { data: b.inputIds, dims },
+          positions: { data: b.positions, dims },
+          segments: { data: b.segments, dims },
         };
+        const signals = objective && signalFeeds(objective, sequences, stepBatches[m], shape, counts!);
+        if (signals) {
+          if (objective.policy) feeds.targets = { data: b.targets, dims };
+          for (const [name, data] of signals) feeds[name] = { data, dims };
+        } else {
+          feeds.targets = { data: b.targets, dims };
+          // Weights 1/stepTokens make the summed loss (and gradients) a mean over the whole step.
+          feeds.loss_weights = { data: b.lossMask.map((m) => m / stepTokens), dims };
+        }
         if (spec && spec.dropout > 0) feeds.dropout_seed = { data: BigInt64Array.of(BigInt(rng.nextUint32())), dims: [] };
         names.forEach((n, k) => (feeds[n] = { data: params[k], dims: trainable[k].shape }));
         const out = await session.run(feeds);
         loss += (out.loss.data as Float32Array)[0];
+        if (signals && out.logprobs) metrics!.add(out.logprobs.data as Float32Array, signals);
         const g = names.map((n) => out[gradName(n)].data as Float32Array);
         if (!grads) grads = g;
         else grads.forEach((acc, k) => {
@@ -192,11 +241,13 @@ export async function trainModel(req: TrainModelRequest): Promise<TrainModelResu
       lossSum += loss;
       lastLoss = loss;
       const seconds = (performance.now() - started) / 1000;
+      const stepMetrics = metrics?.result();
       req.onProgress?.({
         step: state.step,
         totalSteps,
         loss,
         tokensPerSecond: micro.reduce((s, b) => s + b.tokens, 0) / seconds,
+        ...(stepMetrics && { metrics: stepMetrics }),
       });
       if (state.step % every === 0 || state.step === totalSteps) await checkpoint();
     }
@@ -211,7 +262,8 @@ export async function trainModel(req: TrainModelRequest): Promise<TrainModelResu
     meanLoss: state.step > 0 ? lossSum / state.step : NaN,
     resumedFromStep,
   };
-  if (spec) result.adapter = toAdapter(config, spec, names, params);
-  else result.weights = new Map(names.map((n, k) => [n, params[k]]));
+  if (spec) result.adapter = toAdapter(config, spec, modelNames, params);
+  else if (options.method === 'full') result.weights = new Map(modelNames.map((n, k) => [n, params[k]]));
+  if (objective?.head) result.head = params[names.indexOf(HEAD_INPUT)];
   return result;
 }

@@ -22,7 +22,7 @@ let decoder: Decoder;
 let tokenizer: ModelTokenizer;
 
 function model(overrides: Partial<TextModel> = {}): TextModel {
-  return { decoder, tokenizer, eosTokenIds: [1], maxBatchSize: 32, adapter: async () => undefined, ...overrides };
+  return { decoder, tokenizer, eosTokenIds: [1], maxBatchSize: 32, adapter: async () => undefined, head: () => Promise.reject(new Error('no heads here')), ...overrides };
 }
 
 const prompts = ['What is 3 + 4 * 2?', 'The answer is', 'Café 🙂'];

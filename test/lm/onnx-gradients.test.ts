@@ -36,6 +36,11 @@ const cases: Case[] = [
   { op: 'Exp', inputs: [{ shape: [4] }], forward: (_, [x]) => op.exp(x) },
   { op: 'Log', inputs: [{ shape: [4], range: [0.5, 2] }], forward: (_, [x]) => op.log(x) },
   { op: 'Sigmoid', inputs: [{ shape: [2, 3] }], forward: (_, [x]) => op.sigmoid(x) },
+  // Wide inputs: softplus must stay finite and exact far from 0 (BCE on confident verifier logits).
+  { op: 'Softplus', inputs: [{ shape: [2, 3], range: [-30, 30] }], forward: (_, [x]) => op.softplus(x) },
+  { op: 'Max', inputs: [{ shape: [2, 3] }, { shape: [3] }], forward: (_, [a, b]) => op.max(a, b) },
+  // Bounds inside the input range, so some entries are clipped (zero gradient) and some pass.
+  { op: 'Clip', inputs: [{ shape: [3, 4] }], forward: (_, [x]) => op.clip(x, -0.4, 0.5) },
   { op: 'Tanh', inputs: [{ shape: [2, 3] }], forward: (_, [x]) => op.tanh(x) },
   { op: 'Cos', inputs: [{ shape: [4] }], forward: (_, [x]) => op.cos(x) },
   { op: 'Sin', inputs: [{ shape: [4] }], forward: (_, [x]) => op.sin(x) },

@@ -1,6 +1,7 @@
 // The training loop: loss goes down (full and LoRA), an interrupted run resumes from its
-// checkpoint to exactly the weights of an uninterrupted one, and the pieces (packing, LR
-// schedule, AdamW, clipping) compute what they claim.
+// checkpoint to exactly the weights of an uninterrupted one (also with an RL objective and a
+// head), and the pieces (packing, RL signal placement and normalisation, LR schedule, AdamW,
+// clipping) compute what they claim.
 
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, truncate } from 'node:fs/promises';
@@ -11,9 +12,10 @@ import { LmAbortError, LmInputError } from '../../lm/errors';
 import { initRandomWeights } from '../../lm/model/init-random-weights';
 import { adamWStep, clipGradients, createAdamWState } from '../../lm/train/adamw';
 import { batchTensors, planBatches } from '../../lm/train/batching';
+import { signalFeeds, stepCounts } from '../../lm/train/rl-batch';
 import { learningRate } from '../../lm/train/schedule';
 import { trainModel, type TrainModelRequest, type TrainModelResult } from '../../lm/train/train-model';
-import type { FinetuneOptions } from '../../lm/types';
+import type { FinetuneOptions, Normalization, RlObjective } from '../../lm/types';
 import { tinyConfig } from './tiny-model';
 
 const config = tinyConfig();
@@ -170,4 +172,57 @@ test('AdamW matches the closed form of its first step; clipping bounds the norm'
   assert.ok(Math.abs(p[0][0] - expected[0]) < 1e-6);
   assert.ok(Math.abs(p[1][0] - expected[1]) < 1e-6);
   assert.equal(state.step, 1);
+});
+
+/** The toy sequences with RL signals: signed advantages, old log-probs near a random model's, value targets. */
+const rlSequences = sequences.map((s, i) => {
+  const n = s.tokens.length - s.promptLength;
+  const wave = (k: number) => Array.from({ length: n }, (_, t) => Math.sin(i * 7 + t * k));
+  return { ...s, signals: { advantages: wave(1), oldLogprobs: wave(2).map((v) => -3.4 + 0.3 * v), returns: wave(3), oldValues: wave(4).map((v) => 0.1 * v) } };
+});
+
+test('RL: PPO + clipped value head on one LoRA backbone resumes bit-identically, head included', async () => {
+  const objective = { policy: { kind: 'ppo' as const, clip: 0.2 }, head: { kind: 'value' as const, clip: 0.5, coefficient: 0.1 }, normalize: 'sequence-mean' as const };
+  const rl = async (): Promise<TrainModelRequest> => ({ ...(await request('lora')), sequences: rlSequences, objective });
+  const whole = await trainModel(await rl());
+  assert.equal(whole.head!.length, config.hiddenSize);
+  const req = await rl();
+  const controller = new AbortController();
+  await assert.rejects(trainModel({ ...req, signal: controller.signal, onProgress: (p) => p.step === 3 && controller.abort() }), LmAbortError);
+  const resumed = await trainModel(req);
+  assert.equal(resumed.resumedFromStep, 3);
+  assert.equal(resumed.finalLoss, whole.finalLoss);
+  const bytes = (r: TrainModelResult) => Buffer.concat([...trained(r), r.head!].map((t) => Buffer.from(t.buffer, t.byteOffset, t.byteLength)));
+  assert.ok(bytes(resumed).equals(bytes(whole)), 'adapter and head differ after resume');
+});
+
+test('RL signals sit at the position predicting their token, weighted by the named normalisation', () => {
+  const seqs = [
+    { tokens: [5, 6, 7, 8], promptLength: 2, signals: { advantages: [1, 2], label: 1 } },
+    { tokens: [9, 10, 11], promptLength: 1, signals: { advantages: [3, 4], label: 0 } },
+  ];
+  const shape = { rows: 1, length: 8 };
+  const batch = [[0, 1]];
+  const feeds = (normalize: Normalization, head?: RlObjective['head']) => {
+    const objective: RlObjective = { policy: { kind: 'pg' }, head, normalize };
+    return signalFeeds(objective, seqs, batch, shape, stepCounts(objective, seqs, [batch]));
+  };
+  // Sequence 0 (2 prompt tokens) predicts its completion at positions 1, 2; sequence 1 (starting at 4) at 4, 5.
+  assert.deepEqual([...feeds('token-mean').get('advantages')!], [0, 1, 2, 0, 3, 4, 0, 0]);
+  const weights = (n: Normalization) => [...feeds(n).get('loss_weights')!];
+  assert.deepEqual(weights('token-mean'), [0, 0.25, 0.25, 0, 0.25, 0.25, 0, 0]);
+  assert.deepEqual(weights('sequence-mean'), [0, 0.25, 0.25, 0, 0.25, 0.25, 0, 0]);
+  assert.deepEqual(weights('sequence-sum'), [0, 0.5, 0.5, 0, 0.5, 0.5, 0, 0]);
+  assert.deepEqual(weights({ constant: 8 }), [0, 0.125, 0.125, 0, 0.125, 0.125, 0, 0]);
+  // Verifier labels sit on each sequence's last token (3 and 6), or on every completion token.
+  const last = feeds('token-mean', { kind: 'verifier', coefficient: 2 });
+  assert.deepEqual([...last.get('labels')!], [0, 0, 0, 1, 0, 0, 0, 0]);
+  assert.deepEqual([...last.get('head_weights')!], [0, 0, 0, 1, 0, 0, 1, 0]);
+  const every = feeds('sequence-mean', { kind: 'verifier', tokens: 'completion' });
+  assert.deepEqual([...every.get('head_weights')!], [0, 0, 0.25, 0.25, 0, 0.25, 0.25, 0]);
+  const uneven = [{ ...seqs[0], tokens: [5, 6, 7, 8, 9, 10], signals: { advantages: [1, 2, 3, 4], label: 1 } }, seqs[1]];
+  const objective: RlObjective = { policy: { kind: 'pg' }, normalize: 'sequence-mean' };
+  const w = signalFeeds(objective, uneven, batch, shape, stepCounts(objective, uneven, [batch])).get('loss_weights')!;
+  // 1/(|o_i|·G): 1/8 for the 4-token completion, 1/4 for the 2-token one.
+  assert.deepEqual([...w], [0, 0.125, 0.125, 0.125, 0.125, 0, 0.25, 0.25]);
 });

@@ -68,6 +68,10 @@ defineGradient('Log', ({ inputs: [x] }, [dy]) => [div(dy!, x!)]);
 export const sigmoid = (x: Tensor): Tensor => unary('Sigmoid', x);
 defineGradient('Sigmoid', ({ outputs: [y] }, [dy]) => [mul(dy!, mul(y, sub(1, y)))]);
 
+/** log(1 + eˣ): binary cross-entropy from logits is softplus(z) − y·z, with no log of a rounded probability. */
+export const softplus = (x: Tensor): Tensor => unary('Softplus', x);
+defineGradient('Softplus', ({ inputs: [x] }, [dy]) => [mul(dy!, sigmoid(x!))]);
+
 export const tanh = (x: Tensor): Tensor => unary('Tanh', x);
 defineGradient('Tanh', ({ outputs: [y] }, [dy]) => [mul(dy!, sub(1, mul(y, y)))]);
 
@@ -100,10 +104,26 @@ defineGradient('Where', ({ inputs: [c, a, b] }, [dy]) => [
   unbroadcast(where(c!, 0, dy!), b!.shape),
 ]);
 
+/** Elementwise max(a, b). Ties send the gradient to a (PPO's two surrogates are equal whenever the ratio is unclipped). */
+export const max = (a: Operand, b: Operand): Tensor => binary('Max', a, b);
+defineGradient('Max', ({ inputs: [a, b] }, [dy]) => {
+  const first = greaterOrEqual(a!, b!);
+  return [unbroadcast(where(first, dy!, 0), a!.shape), unbroadcast(where(first, 0, dy!), b!.shape)];
+});
+
+/** x clamped to [lo, hi] (constant bounds); the gradient passes where lo ≤ x ≤ hi, as torch.clamp's. */
+export function clip(x: Tensor, lo: number, hi: number): Tensor {
+  if (!(lo <= hi)) throw new Error(`Clip of ${x.name}: bounds [${lo}, ${hi}] are empty`);
+  const g = x.graph;
+  return g.apply('Clip', [x, g.scalar(lo, x.dtype), g.scalar(hi, x.dtype)], [{ dtype: x.dtype, shape: x.shape }])[0];
+}
+defineGradient('Clip', ({ inputs: [x, lo, hi] }, [dy]) => [where(and(lessOrEqual(lo!, x!), lessOrEqual(x!, hi!)), dy!, 0), undefined, undefined]);
+
 // Comparisons and integer arithmetic: masks, positions and hashes, never differentiated.
 export const equal = (a: Operand, b: Operand): Tensor => binary('Equal', a, b, 'bool');
 export const less = (a: Operand, b: Operand): Tensor => binary('Less', a, b, 'bool');
 export const lessOrEqual = (a: Operand, b: Operand): Tensor => binary('LessOrEqual', a, b, 'bool');
+export const greaterOrEqual = (a: Operand, b: Operand): Tensor => binary('GreaterOrEqual', a, b, 'bool');
 export const and = (a: Tensor, b: Tensor): Tensor => binary('And', a, b, 'bool');
 export const bitwiseXor = (a: Operand, b: Operand): Tensor => binary('BitwiseXor', a, b);
 

@@ -1,370 +1,157 @@
-// Activity lifecycle: scheduling, dispatch, heartbeats, completion, retries with backoff and the
-// four timeouts. No history is written until the terminal moment (ActivityTaskStarted is written
-// together with the result), as Temporal does.
-import { activityKey, activityMachine, isOpen, type ActivityState } from './run-state';
-import type { Engine, Run, ActivityQueueTask } from './engine';
-import { normalQueueKey } from './engine';
+// Activities as a transition table: scheduled by a command, started by a worker's poll (or at once
+// for an eager one), then completed, failed or canceled by the worker, or timed out; a failed or
+// timed-out attempt that the retry policy allows waits in backoff and is scheduled again. No
+// history is written until the terminal moment (ActivityTaskStarted is written together with the
+// result), as Temporal does. A cancel request cancels a not-started activity at once; a started
+// one learns of it on its next heartbeat.
+import type { Engine } from './engine';
+import { StateMachine, type TransitionTable } from './state-machine';
+import { ActivityTimeouts, deriveTimeouts } from './activity-timeouts';
 import { decideRetry, withRetryDefaults } from './retry';
-import {
-  duration,
-  durationMs,
-  long,
-  RetryState,
-  temporal,
-  timestamp,
-  TimeoutType,
-  TaskQueueKind,
-  type Failure,
-  type Payloads,
-} from './proto';
-import { invalidArgument, notFound } from './errors';
-import { encodeTaskToken } from './task-tokens';
+import { activityKey } from './run-records';
+import { queueKey } from './task-queues';
+import type { ActivityState, ActivityStatus } from './run-state';
+import type { Run } from './run-registry';
+import { duration, long, RetryState, TaskQueueKind, TimeoutType, type Failure, type Payloads, type temporal } from './proto';
 
 type ScheduleAttrs = temporal.api.command.v1.IScheduleActivityTaskCommandAttributes;
-type ActivityTaskResponse = temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse;
 
-export interface DerivedTimeouts {
-  scheduleToCloseMs: number;
-  scheduleToStartMs: number;
-  startToCloseMs: number;
-  heartbeatMs: number;
+/** An activity of a run. */
+export interface ActivityRef {
+  run: Run;
+  activity: ActivityState;
 }
 
-/** Temporal's timeout derivation; throws INVALID_ARGUMENT when neither S2C nor S2C is set. */
-export function deriveTimeouts(attrs: ScheduleAttrs, runTimeoutMs: number): DerivedTimeouts {
-  let s2c = durationMs(attrs.scheduleToCloseTimeout);
-  let s2s = durationMs(attrs.scheduleToStartTimeout);
-  let stc = durationMs(attrs.startToCloseTimeout);
-  if (s2c > 0) {
-    s2s = s2s > 0 ? Math.min(s2s, s2c) : s2c;
-    stc = stc > 0 ? Math.min(stc, s2c) : s2c;
-  } else if (stc > 0) {
-    s2c = runTimeoutMs;
-    s2s = s2s > 0 ? s2s : runTimeoutMs;
-  } else {
-    throw invalidArgument(
-      `BadScheduleActivityAttributes: a valid StartToClose or ScheduleToCloseTimeout is not set on ScheduleActivityTaskCommand (ActivityId: ${attrs.activityId})`,
-    );
-  }
-  const cap = (ms: number): number => (runTimeoutMs > 0 && (ms === 0 || ms > runTimeoutMs) ? runTimeoutMs : ms);
-  s2c = cap(s2c);
-  s2s = cap(s2s);
-  stc = cap(stc);
-  let hb = durationMs(attrs.heartbeatTimeout);
-  if (s2c > 0 && hb > s2c) hb = s2c;
-  return { scheduleToCloseMs: s2c, scheduleToStartMs: s2s, startToCloseMs: stc, heartbeatMs: hb };
+/** How an attempt failed, and what the retry policy says about it. */
+interface FinalFailure {
+  failure: Failure;
+  retryState: number;
 }
 
-export interface ActivityToken {
-  runId: string;
-  scheduledEventId: number;
-  attempt: number;
+export interface ActivityRequests {
+  /** `eager`: the completing worker starts it at once (it rides on the completion's reply) instead of a queue. */
+  schedule: { attrs: ScheduleAttrs; wftCompletedEventId: number; eager: boolean };
+  start: { identity: string };
+  heartbeat: { details?: Payloads | null };
+  complete: { result?: Payloads | null; identity: string };
+  fail: FinalFailure & { identity: string };
+  /** `heartbeatDetails`: what the failing worker last recorded, for the next attempt. */
+  retry: { failure: Failure; backoffMs: number; heartbeatDetails?: Payloads | null };
+  timeOut: FinalFailure;
+  requestCancel: { cancelRequestedEventId: number };
+  cancel: { details?: Payloads | null; identity: string };
+  reschedule: undefined;
 }
 
-export class Activities {
+export interface ActivityCallbacks {
+  scheduleActivity: (ref: ActivityRef, request: ActivityRequests['schedule']) => void;
+  startAttempt: (ref: ActivityRef, request: ActivityRequests['start']) => void;
+  recordHeartbeat: (ref: ActivityRef, request: ActivityRequests['heartbeat']) => void;
+  recordCompleted: (ref: ActivityRef, request: ActivityRequests['complete']) => void;
+  recordFailed: (ref: ActivityRef, request: ActivityRequests['fail']) => void;
+  scheduleRetry: (ref: ActivityRef, request: ActivityRequests['retry']) => void;
+  recordTimeout: (ref: ActivityRef, request: FinalFailure) => void;
+  recordStartedTimeout: (ref: ActivityRef, request: FinalFailure) => void;
+  cancelBeforeStart: (ref: ActivityRef, request: ActivityRequests['requestCancel']) => void;
+  markCancelRequested: (ref: ActivityRef, request: ActivityRequests['requestCancel']) => void;
+  recordCanceled: (ref: ActivityRef, request: ActivityRequests['cancel']) => void;
+  dispatchRetry: (ref: ActivityRef) => void;
+}
+
+export const activityTable: TransitionTable<ActivityStatus, ActivityRequests, ActivityRef, ActivityCallbacks> = {
+  none: { schedule: ['scheduled', 'scheduleActivity'] },
+  scheduled: {
+    start: ['started', 'startAttempt'],
+    timeOut: ['timedOut', 'recordTimeout'],
+    requestCancel: ['canceled', 'cancelBeforeStart'],
+  },
+  started: {
+    heartbeat: ['started', 'recordHeartbeat'],
+    complete: ['completed', 'recordCompleted'],
+    fail: ['failed', 'recordFailed'],
+    retry: ['backoff', 'scheduleRetry'],
+    timeOut: ['timedOut', 'recordStartedTimeout'],
+    requestCancel: ['started', 'markCancelRequested'],
+    cancel: ['canceled', 'recordCanceled'],
+  },
+  // No timeOut here: a retry is only scheduled to start before the schedule-to-close deadline (retry.ts).
+  backoff: {
+    reschedule: ['scheduled', 'dispatchRetry'],
+    requestCancel: ['canceled', 'cancelBeforeStart'],
+  },
+};
+
+export class Activities implements ActivityCallbacks {
+  readonly machine = new StateMachine('activity', activityTable, { get: (r: ActivityRef) => r.activity.status, set: (r: ActivityRef, to) => (r.activity.status = to) }, this);
+  private readonly timeouts: ActivityTimeouts;
+
   constructor(private readonly engine: Engine) {
-    engine.onRestore.push((run) => {
-      for (const a of Object.values(run.state.activities)) this.restore(run, a);
+    this.timeouts = new ActivityTimeouts(engine, this);
+    engine.onResume.push((run) => {
+      for (const activity of Object.values(run.state.activities)) this.resume({ run, activity });
     });
   }
 
   /**
-   * The ScheduleActivityTask command: the event, the state, the dispatch. With `eagerFor` (the
-   * completing worker's identity) an activity on the workflow's own task queue that asked for
-   * eager execution starts at once and its task is returned, to ride on the completion's reply.
+   * The ScheduleActivityTask command. With `eagerFor` (the completing worker's identity) an
+   * activity on the workflow's own task queue that asked for eager execution starts at once and
+   * is returned, to ride on the completion's reply.
    */
-  schedule(
-    run: Run,
-    attrs: ScheduleAttrs,
-    wftCompletedEventId: number,
-    eagerFor?: string,
-  ): ActivityTaskResponse | undefined {
-    const s = run.state;
-    const timeouts = deriveTimeouts(attrs, s.runTimeoutMs);
-    const retryPolicy = withRetryDefaults(attrs.retryPolicy);
-    const taskQueue = attrs.taskQueue?.name || s.taskQueue;
-    const scheduledEventId = this.engine.appendEvent(run, 'activityTaskScheduled', {
-      activityId: attrs.activityId,
-      activityType: attrs.activityType,
-      taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      header: attrs.header,
-      input: attrs.input,
-      scheduleToCloseTimeout: duration(timeouts.scheduleToCloseMs),
-      scheduleToStartTimeout: duration(timeouts.scheduleToStartMs),
-      startToCloseTimeout: duration(timeouts.startToCloseMs),
-      heartbeatTimeout: duration(timeouts.heartbeatMs),
-      workflowTaskCompletedEventId: long(wftCompletedEventId),
-      retryPolicy,
-    });
+  schedule(run: Run, attrs: ScheduleAttrs, wftCompletedEventId: number, eagerFor?: string): ActivityRef | undefined {
     const now = this.engine.now();
     const activity: ActivityState = {
-      scheduledEventId,
+      scheduledEventId: 0,
       activityId: attrs.activityId ?? '',
       activityType: attrs.activityType?.name ?? '',
-      taskQueue,
+      taskQueue: attrs.taskQueue?.name || run.state.taskQueue,
       header: attrs.header ?? undefined,
       input: attrs.input ?? undefined,
-      ...timeouts,
-      retryPolicy,
-      status: 'scheduled',
+      ...deriveTimeouts(attrs, run.state.runTimeoutMs),
+      retryPolicy: withRetryDefaults(attrs.retryPolicy),
+      status: 'none',
       attempt: 1,
       firstScheduledAt: now,
       attemptScheduledAt: now,
       cancelRequested: false,
     };
-    s.activities[scheduledEventId] = activity;
-    this.engine.touch(run, activityKey(scheduledEventId));
-    this.armScheduleToClose(run, activity);
-    if (eagerFor !== undefined && attrs.requestEagerExecution && taskQueue === s.taskQueue) {
-      return this.startAttempt(run, activity, eagerFor);
-    }
-    this.dispatch(run, activity);
-    return undefined;
+    const ref = { run, activity };
+    const eagerIdentity = attrs.requestEagerExecution && activity.taskQueue === run.state.taskQueue ? eagerFor : undefined;
+    this.machine.apply(ref, 'schedule', { attrs, wftCompletedEventId, eager: eagerIdentity !== undefined });
+    if (eagerIdentity === undefined) return undefined;
+    this.machine.apply(ref, 'start', { identity: eagerIdentity });
+    return ref;
   }
 
-  /** The RequestCancelActivityTask command. */
+  /** The RequestCancelActivityTask command: its event, and the activity told if it is still pending. */
   requestCancel(run: Run, scheduledEventId: number, wftCompletedEventId: number): void {
-    const cancelRequestedEventId = this.engine.appendEvent(run, 'activityTaskCancelRequested', {
+    const cancelRequestedEventId = this.engine.events.append(run, 'activityTaskCancelRequested', {
       scheduledEventId: long(scheduledEventId),
       workflowTaskCompletedEventId: long(wftCompletedEventId),
     });
-    const a = run.state.activities[scheduledEventId];
-    if (!a) return;
-    this.engine.touch(run, activityKey(scheduledEventId));
-    if (a.status === 'started') {
-      a.cancelRequested = true;
-      a.cancelRequestedEventId = cancelRequestedEventId;
-      return;
-    }
-    delete run.state.activities[scheduledEventId];
-    this.engine.addEvent(run, 'activityTaskCanceled', {
-      scheduledEventId: long(scheduledEventId),
-      latestCancelRequestedEventId: long(cancelRequestedEventId),
-      startedEventId: long(0),
-    });
-    this.engine.needWorkflowTask(run);
+    // One that already finished (its result not yet seen by the workflow) has nothing to cancel.
+    const activity = run.state.activities[scheduledEventId];
+    if (activity) this.machine.apply({ run, activity }, 'requestCancel', { cancelRequestedEventId });
   }
 
-  /** Puts an activity rebuilt from history (reset) back in its queue with its timeouts. */
-  resume(run: Run, a: ActivityState): void {
-    this.engine.touch(run, activityKey(a.scheduledEventId));
-    this.dispatch(run, a);
-    this.armScheduleToClose(run, a);
-  }
-
-  private queueKey(run: Run, a: ActivityState): string {
-    return normalQueueKey(run.state.namespace, 'act', a.taskQueue);
-  }
-
-  private dispatch(run: Run, a: ActivityState): void {
-    const task: ActivityQueueTask = { runId: run.state.runId, scheduledEventId: a.scheduledEventId, attempt: a.attempt };
-    this.engine.activityQueues.offer(this.queueKey(run, a), task);
-    if (a.scheduleToStartMs > 0) {
-      const { attempt } = a;
-      this.at(run, a, a.attemptScheduledAt + a.scheduleToStartMs, (r, act) => {
-        if (act.attempt === attempt && act.status === 'scheduled') this.timeOut(r, act, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START);
-      });
-    }
-  }
-
-  private restore(run: Run, a: ActivityState): void {
-    // A started attempt may have been lost with the crashed server's connections; its worker may
-    // still report on it (the token stays valid) and the start-to-close timeout bounds the wait.
-    if (a.status === 'scheduled') this.dispatch(run, a);
-    else if (a.status === 'started') this.armStartedTimeouts(run, a);
-    else this.armBackoff(run, a, a.attemptScheduledAt);
-    this.armScheduleToClose(run, a);
-  }
-
-  /** Runs `fn` at `dueAt` in a transaction if the activity still exists. */
-  private at(run: Run, a: ActivityState, dueAt: number, fn: (run: Run, a: ActivityState) => void): void {
-    const { runId } = run.state;
-    const id = a.scheduledEventId;
-    this.engine.scheduler.at(dueAt, () =>
-      this.engine.transact(() => {
-        const r = this.engine.getRun(runId);
-        const act = r?.state.activities[id];
-        if (r && act && isOpen(r.state)) fn(r, act);
-      }),
-    );
-  }
-
-  private armScheduleToClose(run: Run, a: ActivityState): void {
-    if (a.scheduleToCloseMs > 0) {
-      this.at(run, a, a.firstScheduledAt + a.scheduleToCloseMs, (r, act) =>
-        this.timeOut(r, act, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE),
-      );
-    }
-  }
-
-  private armStartedTimeouts(run: Run, a: ActivityState): void {
-    const { attempt } = a;
-    const startedAt = a.startedAt ?? this.engine.now();
-    if (a.startToCloseMs > 0) {
-      this.at(run, a, startedAt + a.startToCloseMs, (r, act) => {
-        if (act.attempt === attempt && act.status === 'started') this.timeOut(r, act, TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE);
-      });
-    }
-    this.armHeartbeat(run, a, (a.lastHeartbeatAt ?? startedAt) + a.heartbeatMs);
-  }
-
-  private armHeartbeat(run: Run, a: ActivityState, dueAt: number): void {
-    if (a.heartbeatMs <= 0) return;
-    const { attempt } = a;
-    this.at(run, a, dueAt, (r, act) => {
-      if (act.attempt !== attempt || act.status !== 'started') return;
-      const due = Math.max(act.lastHeartbeatAt ?? 0, act.startedAt ?? 0) + act.heartbeatMs;
-      if (due > this.engine.now()) this.armHeartbeat(r, act, due);
-      else this.timeOut(r, act, TimeoutType.TIMEOUT_TYPE_HEARTBEAT);
-    });
-  }
-
-  private armBackoff(run: Run, a: ActivityState, dueAt: number): void {
-    const { attempt } = a;
-    this.at(run, a, dueAt, (r, act) => {
-      if (act.attempt !== attempt || act.status !== 'backoff') return;
-      act.status = activityMachine.next(act.status, 'reschedule');
-      this.engine.touch(r, activityKey(act.scheduledEventId));
-      this.dispatch(r, act);
-    });
-  }
-
-  /** Starts the attempt for a polled task; undefined when the task is stale. */
-  start(task: ActivityQueueTask, identity: string): ActivityTaskResponse | undefined {
-    const run = this.engine.getRun(task.runId);
-    const a = run?.state.activities[task.scheduledEventId];
-    if (!run || !a || !isOpen(run.state) || a.status !== 'scheduled' || a.attempt !== task.attempt) return undefined;
-    return this.startAttempt(run, a, identity);
-  }
-
-  private startAttempt(run: Run, a: ActivityState, identity: string): ActivityTaskResponse {
-    a.status = activityMachine.next(a.status, 'start');
-    a.startedAt = this.engine.now();
-    a.identity = identity;
-    this.engine.touch(run, activityKey(a.scheduledEventId));
-    this.armStartedTimeouts(run, a);
-    const s = run.state;
-    return {
-      taskToken: encodeTaskToken({ kind: 'activity', runId: s.runId, scheduledEventId: a.scheduledEventId, attempt: a.attempt }),
-      workflowNamespace: s.namespace,
-      workflowType: { name: s.workflowType },
-      workflowExecution: { workflowId: s.workflowId, runId: s.runId },
-      activityType: { name: a.activityType },
-      activityId: a.activityId,
-      header: a.header,
-      input: a.input,
-      heartbeatDetails: a.heartbeatDetails,
-      scheduledTime: timestamp(a.firstScheduledAt),
-      currentAttemptScheduledTime: timestamp(a.attemptScheduledAt),
-      startedTime: timestamp(a.startedAt),
-      attempt: a.attempt,
-      scheduleToCloseTimeout: duration(a.scheduleToCloseMs),
-      startToCloseTimeout: duration(a.startToCloseMs),
-      heartbeatTimeout: duration(a.heartbeatMs),
-      retryPolicy: a.retryPolicy,
-    };
-  }
-
-  /** The activity a worker reports on; NOT_FOUND when the token no longer matches a started attempt. */
-  private started(token: ActivityToken): { run: Run; a: ActivityState } {
-    const run = this.engine.getRun(token.runId);
-    const a = run?.state.activities[token.scheduledEventId];
-    if (!run || !a || !isOpen(run.state) || a.attempt !== token.attempt || a.status !== 'started') {
-      throw notFound('activity task not found (completed, timed out, or the workflow is closed)');
-    }
-    return { run, a };
-  }
-
-  /** Resolves an activity id (the *ById RPCs) to its current token. */
-  tokenById(namespace: string, workflowId: string, runId: string | null | undefined, activityId: string): ActivityToken {
-    const run = this.engine.findRun(namespace, workflowId, runId);
-    const a = Object.values(run.state.activities).find((x) => x.activityId === activityId);
-    if (!a) throw notFound(`activity ${activityId} not found in workflow ${workflowId}`);
-    return { runId: run.state.runId, scheduledEventId: a.scheduledEventId, attempt: a.attempt };
-  }
-
-  heartbeat(token: ActivityToken, details: Payloads | null | undefined): { cancelRequested: boolean } {
-    const { run, a } = this.started(token);
-    if (details) a.heartbeatDetails = details;
-    a.lastHeartbeatAt = this.engine.now();
-    this.engine.touch(run, activityKey(a.scheduledEventId));
-    return { cancelRequested: a.cancelRequested };
-  }
-
-  complete(token: ActivityToken, result: Payloads | null | undefined, identity: string): void {
-    const { run, a } = this.started(token);
-    const startedEventId = this.writeStarted(run, a);
-    this.engine.addEvent(run, 'activityTaskCompleted', {
-      result,
-      scheduledEventId: long(a.scheduledEventId),
-      startedEventId: long(startedEventId),
-      identity,
-    });
-    this.finish(run, a);
-  }
-
-  fail(token: ActivityToken, failure: Failure | null | undefined, identity: string, lastHeartbeatDetails?: Payloads | null): void {
-    const { run, a } = this.started(token);
-    if (lastHeartbeatDetails) a.heartbeatDetails = lastHeartbeatDetails;
-    this.engine.touch(run, activityKey(a.scheduledEventId));
-    this.failAttempt(run, a, failure ?? { message: 'activity failed' }, identity);
-  }
-
-  canceled(token: ActivityToken, details: Payloads | null | undefined, identity: string): void {
-    const { run, a } = this.started(token);
-    const startedEventId = this.writeStarted(run, a);
-    this.engine.addEvent(run, 'activityTaskCanceled', {
-      details,
-      latestCancelRequestedEventId: long(a.cancelRequestedEventId ?? 0),
-      scheduledEventId: long(a.scheduledEventId),
-      startedEventId: long(startedEventId),
-      identity,
-    });
-    this.finish(run, a);
-  }
-
-  /** A failed attempt: retry after backoff, or record the final failure. */
-  private failAttempt(run: Run, a: ActivityState, failure: Failure, identity: string): void {
-    const now = this.engine.now();
+  /** An attempt failed (reported by its worker, or a retryable timeout): retry after backoff, or the activity fails. */
+  failAttempt(ref: ActivityRef, failure: Failure, identity: string, heartbeatDetails?: Payloads | null): void {
+    const a = ref.activity;
     const decision = decideRetry({
       policy: a.retryPolicy,
       attempt: a.attempt,
       failure,
-      now,
+      now: this.engine.now(),
       deadline: a.scheduleToCloseMs > 0 ? a.firstScheduledAt + a.scheduleToCloseMs : 0,
       cancelRequested: a.cancelRequested,
     });
-    if (decision.retry) {
-      a.status = activityMachine.next(a.status, 'retry');
-      a.lastFailure = failure;
-      a.attempt += 1;
-      a.attemptScheduledAt = now + decision.backoffMs;
-      a.startedAt = undefined;
-      this.engine.touch(run, activityKey(a.scheduledEventId));
-      this.armBackoff(run, a, a.attemptScheduledAt);
-      return;
-    }
-    const startedEventId = this.writeStarted(run, a);
-    if (failure.timeoutFailureInfo) {
-      this.engine.addEvent(run, 'activityTaskTimedOut', {
-        failure,
-        scheduledEventId: long(a.scheduledEventId),
-        startedEventId: long(startedEventId),
-        retryState: decision.retryState,
-      });
-    } else {
-      this.engine.addEvent(run, 'activityTaskFailed', {
-        failure,
-        scheduledEventId: long(a.scheduledEventId),
-        startedEventId: long(startedEventId),
-        identity,
-        retryState: decision.retryState,
-      });
-    }
-    this.finish(run, a);
+    if (decision.retry) this.machine.apply(ref, 'retry', { failure, backoffMs: decision.backoffMs, heartbeatDetails });
+    else if (failure.timeoutFailureInfo) this.machine.apply(ref, 'timeOut', { failure, retryState: decision.retryState });
+    else this.machine.apply(ref, 'fail', { failure, identity, retryState: decision.retryState });
   }
 
-  private timeOut(run: Run, a: ActivityState, timeoutType: number): void {
+  /** A timeout fired: start-to-close and heartbeat fail the attempt; schedule-to-start and schedule-to-close end the activity. */
+  timeOut(ref: ActivityRef, timeoutType: number): void {
+    const a = ref.activity;
     const kind = TimeoutType[timeoutType].slice('TIMEOUT_TYPE_'.length);
     const failure: Failure = {
       message: `activity ${kind} timeout`,
@@ -372,24 +159,139 @@ export class Activities {
       cause: a.lastFailure,
       timeoutFailureInfo: { timeoutType, lastHeartbeatDetails: a.heartbeatDetails },
     };
-    const retryable = timeoutType === TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE || timeoutType === TimeoutType.TIMEOUT_TYPE_HEARTBEAT;
-    if (retryable) {
-      this.failAttempt(run, a, failure, a.identity ?? '');
-      return;
-    }
-    const startedEventId = a.status === 'started' ? this.writeStarted(run, a) : 0;
-    this.engine.addEvent(run, 'activityTaskTimedOut', {
+    if (timeoutType === TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE || timeoutType === TimeoutType.TIMEOUT_TYPE_HEARTBEAT) this.failAttempt(ref, failure, a.identity ?? '');
+    else this.machine.apply(ref, 'timeOut', { failure, retryState: RetryState.RETRY_STATE_TIMEOUT });
+  }
+
+  // ---- callbacks ----
+
+  scheduleActivity(ref: ActivityRef, { attrs, wftCompletedEventId, eager }: ActivityRequests['schedule']): void {
+    const { run, activity: a } = ref;
+    a.scheduledEventId = this.engine.events.append(run, 'activityTaskScheduled', {
+      activityId: attrs.activityId,
+      activityType: attrs.activityType,
+      taskQueue: { name: a.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      header: attrs.header,
+      input: attrs.input,
+      scheduleToCloseTimeout: duration(a.scheduleToCloseMs),
+      scheduleToStartTimeout: duration(a.scheduleToStartMs),
+      startToCloseTimeout: duration(a.startToCloseMs),
+      heartbeatTimeout: duration(a.heartbeatMs),
+      workflowTaskCompletedEventId: long(wftCompletedEventId),
+      retryPolicy: a.retryPolicy,
+    });
+    run.state.activities[a.scheduledEventId] = a;
+    this.touch(ref);
+    this.timeouts.armScheduleToClose(ref);
+    if (!eager) this.dispatch(ref);
+  }
+
+  startAttempt(ref: ActivityRef, { identity }: ActivityRequests['start']): void {
+    ref.activity.startedAt = this.engine.now();
+    ref.activity.identity = identity;
+    this.touch(ref);
+    this.timeouts.armStarted(ref);
+  }
+
+  recordHeartbeat(ref: ActivityRef, { details }: ActivityRequests['heartbeat']): void {
+    if (details) ref.activity.heartbeatDetails = details;
+    ref.activity.lastHeartbeatAt = this.engine.now();
+    this.touch(ref);
+  }
+
+  recordCompleted(ref: ActivityRef, { result, identity }: ActivityRequests['complete']): void {
+    const startedEventId = this.writeStarted(ref);
+    this.engine.events.add(ref.run, 'activityTaskCompleted', { result, scheduledEventId: long(ref.activity.scheduledEventId), startedEventId: long(startedEventId), identity });
+    this.finish(ref);
+  }
+
+  recordFailed(ref: ActivityRef, { failure, identity, retryState }: ActivityRequests['fail']): void {
+    const startedEventId = this.writeStarted(ref);
+    this.engine.events.add(ref.run, 'activityTaskFailed', {
       failure,
+      scheduledEventId: long(ref.activity.scheduledEventId),
+      startedEventId: long(startedEventId),
+      identity,
+      retryState,
+    });
+    this.finish(ref);
+  }
+
+  scheduleRetry(ref: ActivityRef, { failure, backoffMs, heartbeatDetails }: ActivityRequests['retry']): void {
+    const a = ref.activity;
+    if (heartbeatDetails) a.heartbeatDetails = heartbeatDetails;
+    a.lastFailure = failure;
+    a.attempt += 1;
+    a.attemptScheduledAt = this.engine.now() + backoffMs;
+    a.startedAt = undefined;
+    this.touch(ref);
+    this.timeouts.armBackoff(ref);
+  }
+
+  recordTimeout(ref: ActivityRef, request: FinalFailure): void {
+    this.writeTimedOut(ref, 0, request);
+  }
+
+  recordStartedTimeout(ref: ActivityRef, request: FinalFailure): void {
+    this.writeTimedOut(ref, this.writeStarted(ref), request);
+  }
+
+  cancelBeforeStart(ref: ActivityRef, { cancelRequestedEventId }: ActivityRequests['requestCancel']): void {
+    this.engine.events.add(ref.run, 'activityTaskCanceled', {
+      scheduledEventId: long(ref.activity.scheduledEventId),
+      latestCancelRequestedEventId: long(cancelRequestedEventId),
+      startedEventId: long(0),
+    });
+    this.finish(ref);
+  }
+
+  markCancelRequested(ref: ActivityRef, { cancelRequestedEventId }: ActivityRequests['requestCancel']): void {
+    ref.activity.cancelRequested = true;
+    ref.activity.cancelRequestedEventId = cancelRequestedEventId;
+    this.touch(ref);
+  }
+
+  recordCanceled(ref: ActivityRef, { details, identity }: ActivityRequests['cancel']): void {
+    const a = ref.activity;
+    const startedEventId = this.writeStarted(ref);
+    this.engine.events.add(ref.run, 'activityTaskCanceled', {
+      details,
+      latestCancelRequestedEventId: long(a.cancelRequestedEventId ?? 0),
       scheduledEventId: long(a.scheduledEventId),
       startedEventId: long(startedEventId),
-      retryState: RetryState.RETRY_STATE_TIMEOUT,
+      identity,
     });
-    this.finish(run, a);
+    this.finish(ref);
+  }
+
+  dispatchRetry(ref: ActivityRef): void {
+    this.touch(ref);
+    this.dispatch(ref);
+  }
+
+  // ---- helpers ----
+
+  /** Queues the current attempt for a worker, with its schedule-to-start timeout. */
+  private dispatch(ref: ActivityRef): void {
+    const { run, activity: a } = ref;
+    this.engine.activityQueues.offer(queueKey(run.state.namespace, 'act', a.taskQueue), { runId: run.state.runId, scheduledEventId: a.scheduledEventId, attempt: a.attempt });
+    this.timeouts.armScheduleToStart(ref);
+  }
+
+  /** Back in motion after a restart or a reset: queued again, or waiting for its attempt's timeouts or backoff. */
+  private resume(ref: ActivityRef): void {
+    // A started attempt may have been lost with the crashed server's connections; its worker may
+    // still report on it (the token stays valid) and the start-to-close timeout bounds the wait.
+    const { status } = ref.activity;
+    if (status === 'scheduled') this.dispatch(ref);
+    else if (status === 'started') this.timeouts.armStarted(ref);
+    else this.timeouts.armBackoff(ref);
+    this.timeouts.armScheduleToClose(ref);
   }
 
   /** ActivityTaskStarted, written only at the terminal moment, right before the result event. */
-  private writeStarted(run: Run, a: ActivityState): number {
-    return this.engine.addEvent(run, 'activityTaskStarted', {
+  private writeStarted({ run, activity: a }: ActivityRef): number {
+    return this.engine.events.add(run, 'activityTaskStarted', {
       scheduledEventId: long(a.scheduledEventId),
       identity: a.identity,
       requestId: `${run.state.runId}-${a.scheduledEventId}-${a.attempt}`,
@@ -398,9 +300,24 @@ export class Activities {
     });
   }
 
-  private finish(run: Run, a: ActivityState): void {
-    delete run.state.activities[a.scheduledEventId];
-    this.engine.touch(run, activityKey(a.scheduledEventId));
-    this.engine.needWorkflowTask(run);
+  private writeTimedOut(ref: ActivityRef, startedEventId: number, { failure, retryState }: FinalFailure): void {
+    this.engine.events.add(ref.run, 'activityTaskTimedOut', {
+      failure,
+      scheduledEventId: long(ref.activity.scheduledEventId),
+      startedEventId: long(startedEventId),
+      retryState,
+    });
+    this.finish(ref);
+  }
+
+  /** The activity leaves the run; the workflow sees its outcome. */
+  private finish(ref: ActivityRef): void {
+    delete ref.run.state.activities[ref.activity.scheduledEventId];
+    this.touch(ref);
+    this.engine.tasks.need(ref.run);
+  }
+
+  private touch(ref: ActivityRef): void {
+    this.engine.db.touch(ref.run, activityKey(ref.activity.scheduledEventId));
   }
 }

@@ -1,5 +1,5 @@
 // Read-only views of a run: WorkflowExecutionInfo (Describe and List) and DescribeWorkflowExecution.
-import type { Run } from './engine';
+import type { Run } from './run-registry';
 import { statusEnum } from './queries';
 import { api, duration, long, temporal, timestamp, TaskQueueKind } from './proto';
 

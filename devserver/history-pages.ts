@@ -1,6 +1,7 @@
 // GetWorkflowExecutionHistory: contiguous pages with our own cursor, and the long-poll used by
 // `handle.result()` (close event only) and by followers of a run's history.
-import type { Engine, Run } from './engine';
+import type { Engine } from './engine';
+import type { Run } from './run-registry';
 import { isOpen } from './run-state';
 import { invalidArgument } from './errors';
 import { api, temporal, type HistoryEvent } from './proto';
@@ -36,7 +37,7 @@ export async function getHistory(engine: Engine, namespace: string, req: Request
   const execution = req.execution;
   if (!execution?.workflowId) throw invalidArgument('execution.workflow_id is required');
   const token = req.nextPageToken && req.nextPageToken.length > 0 ? decodeHistoryPageToken(req.nextPageToken) : undefined;
-  const run = engine.findRun(namespace, execution.workflowId, token?.runId ?? execution.runId);
+  const run = engine.runs.find(namespace, execution.workflowId, token?.runId ?? execution.runId);
   const closeOnly = req.historyEventFilterType === HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
   const from = token?.nextEventId ?? 1;
   const ready = (): boolean => !isOpen(run.state) || (!closeOnly && run.events.length >= from);
@@ -66,7 +67,7 @@ function waitForChange(engine: Engine, run: Run, ready: () => boolean, onCancel:
       resolve();
     };
     const subscribe = (): void => {
-      unsubscribe = engine.onRunChange(run.state.runId, () => (ready() ? done() : subscribe()));
+      unsubscribe = engine.db.onRunChange(run.state.runId, () => (ready() ? done() : subscribe()));
     };
     const timer = setTimeout(done, HISTORY_LONG_POLL_MS);
     subscribe();

@@ -3,9 +3,13 @@ import { LogStore } from './log-store';
 import { Engine } from './engine';
 import { systemClock, type Clock } from './clock';
 import { Activities } from './activities';
+import { ActivityTasks } from './activity-tasks';
+import { Timers } from './timers';
 import { Queries } from './queries';
 import { Children } from './children';
-import { WorkflowTasks, armTimer } from './workflow-tasks';
+import { externalCancels, externalSignals } from './external-requests';
+import { Commands } from './commands';
+import { WorkflowTasks } from './workflow-tasks';
 import { Namespaces, type NamespaceRecord } from './namespaces';
 import { Visibility } from './visibility-store';
 import { mayReuse } from './start-policies';
@@ -41,22 +45,23 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const onError = options.onError ?? ((err: unknown) => console.error('devserver internal error:', err));
   const { store, groups } = LogStore.open(options.dbPath);
   const engine = new Engine(options.clock ?? systemClock, store, groups, onError);
+  // Entity modules register their restart hooks as they are built: activities before timers.
   const activities = new Activities(engine);
+  const activityTasks = new ActivityTasks(engine, activities);
+  const timers = new Timers(engine);
   const queries = new Queries(engine);
   const children = new Children(engine, (namespace, workflowId, reusePolicy) => {
-    const current = engine.currentRun(namespace, workflowId);
+    const current = engine.runs.currentRun(namespace, workflowId);
     return !current || (!isOpen(current.state) && mayReuse(current, reusePolicy));
   });
-  const workflowTasks = new WorkflowTasks(engine, activities, children, queries);
-  engine.onRestore.push((run) => {
-    for (const timerId of Object.keys(run.state.timers)) armTimer(engine, run, timerId);
-  });
+  const commands = new Commands(engine, { activities, activityTasks, timers, children, signals: externalSignals(engine), cancels: externalCancels(engine) });
+  const workflowTasks = new WorkflowTasks(engine, commands, queries);
   const namespaces = new Namespaces(
-    (engine.loadedGlobal(NAMESPACES_GROUP).get('all') as NamespaceRecord[] | undefined) ?? [],
-    (all) => engine.saveGlobal(NAMESPACES_GROUP, new Map([['all', all]])),
+    (engine.db.loadedGlobal(NAMESPACES_GROUP).get('all') as NamespaceRecord[] | undefined) ?? [],
+    (all) => engine.db.saveGlobal(NAMESPACES_GROUP, new Map([['all', all]])),
   );
   const visibility = new Visibility(engine);
-  const savedAttributes = engine.loadedGlobal(SEARCH_ATTRIBUTES_GROUP).get('custom') as Record<string, SearchAttributeType> | undefined;
+  const savedAttributes = engine.db.loadedGlobal(SEARCH_ATTRIBUTES_GROUP).get('custom') as Record<string, SearchAttributeType> | undefined;
   for (const [name, type] of Object.entries(savedAttributes ?? {})) visibility.registry.register(name, type);
   engine.restore();
 
@@ -66,7 +71,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     {
       workflow: workflowServiceHandlers({
         engine,
-        activities,
+        activityTasks,
         queries,
         workflowTasks,
         namespaces,
@@ -76,7 +81,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       operator: operatorServiceHandlers(engine, visibility),
     },
     {
-      beforeReply: () => engine.durable(),
+      beforeReply: () => engine.db.durable(),
       onInternalError: (method, err) => onError(new Error(`${method} failed`, { cause: err })),
     },
   );

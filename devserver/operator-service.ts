@@ -15,7 +15,7 @@ export const SEARCH_ATTRIBUTES_GROUP = 'search-attributes';
 export function operatorServiceHandlers(engine: Engine, visibility: Visibility): Record<string, Handler> {
   const registry = visibility.registry;
   const save = (): void =>
-    engine.saveGlobal(SEARCH_ATTRIBUTES_GROUP, new Map<string, unknown>([['custom', registry.customAttributes()]]));
+    engine.db.saveGlobal(SEARCH_ATTRIBUTES_GROUP, new Map<string, unknown>([['custom', registry.customAttributes()]]));
   const guarded = <T>(fn: () => T): T => {
     try {
       return fn();
@@ -28,7 +28,7 @@ export function operatorServiceHandlers(engine: Engine, visibility: Visibility):
     Object.fromEntries(Object.entries(attrs).map(([k, t]) => [k, indexedValueTypes[t]]));
   const handlers = {
     AddSearchAttributes: (req: Req<'AddSearchAttributesRequest'>) => {
-      engine.transact(() =>
+      engine.db.transact(() =>
         guarded(() => {
           for (const [name, type] of Object.entries(req.searchAttributes ?? {})) registry.register(name, searchAttributeTypeOf(type));
           save();
@@ -37,7 +37,7 @@ export function operatorServiceHandlers(engine: Engine, visibility: Visibility):
       return {};
     },
     RemoveSearchAttributes: (req: Req<'RemoveSearchAttributesRequest'>) => {
-      engine.transact(() =>
+      engine.db.transact(() =>
         guarded(() => {
           for (const name of req.searchAttributes ?? []) registry.unregister(name);
           save();

@@ -3,8 +3,9 @@
 // field, answered by RespondQueryTaskCompleted): on the sticky queue with no history while the
 // run is sticky, else on the normal queue with the full history.
 import { randomUUID } from 'node:crypto';
-import type { Engine, Run } from './engine';
-import { normalQueueKey } from './engine';
+import type { Engine } from './engine';
+import type { Run } from './run-registry';
+import { queueKey } from './task-queues';
 import { isOpen } from './run-state';
 import { encodeTaskToken } from './task-tokens';
 import { invalidArgument } from './errors';
@@ -39,15 +40,15 @@ export class Queries {
   private pending = new Map<string, PendingQuery>();
 
   constructor(private readonly engine: Engine) {
-    engine.reofferQuery = (id) => {
+    engine.tasks.reofferQuery = (id) => {
       const q = this.pending.get(id);
       if (q) this.dispatchLegacy(q);
     };
     // A new workflow task (after a timeout or failure too) carries the queries the last one did not answer.
-    engine.onWorkflowTaskScheduled.push((run) => {
+    engine.tasks.onScheduled.push((run) => {
       for (const q of this.ofRun(run.state.runId)) if (q.phase === 'attached') q.phase = 'waiting';
     });
-    engine.onRunClosed.push((run) => {
+    engine.lifecycle.onClosed.push((run) => {
       for (const q of this.ofRun(run.state.runId)) if (q.phase !== 'legacy') this.dispatchLegacy(q);
     });
   }
@@ -111,7 +112,7 @@ export class Queries {
   /** The poll response for a legacy query task, or undefined if the query is gone. */
   legacyTask(queryId: string): temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse | undefined {
     const q = this.pending.get(queryId);
-    const run = q && this.engine.getRun(q.runId);
+    const run = q && this.engine.runs.get(q.runId);
     if (!q || !run) return undefined;
     const s = run.state;
     const sticky = isOpen(s) && s.sticky !== undefined;
@@ -129,12 +130,12 @@ export class Queries {
   }
 
   private dispatchLegacy(q: PendingQuery): void {
-    const run = this.engine.getRun(q.runId);
+    const run = this.engine.runs.get(q.runId);
     if (!run) return;
     const s = run.state;
     q.phase = 'legacy';
     const queue = isOpen(s) && s.sticky ? s.sticky.queue : s.taskQueue;
-    this.engine.workflowQueues.offer(normalQueueKey(s.namespace, 'wf', queue), { kind: 'query', queryId: q.id });
+    this.engine.workflowQueues.offer(queueKey(s.namespace, 'wf', queue), { kind: 'query', queryId: q.id });
   }
 
   private settle(q: PendingQuery, resultType: number, answer: temporal.api.common.v1.IPayloads | null | undefined, errorMessage: string): void {

@@ -2,27 +2,23 @@
 // base run's up to a workflow task, that task failed with RESET_WORKFLOW, the signals received
 // after it re-applied, and a fresh workflow task. Activities and timers pending at the reset point
 // are pending again; a still-running base run is terminated.
-import type { Engine, Run } from './engine';
-import { isOpen, type ActivityState, type RunState, type TimerState } from './run-state';
+import { randomUUID } from 'node:crypto';
+import type { Engine } from './engine';
+import type { Run } from './run-registry';
+import { isOpen, noWorkflowTask, type RunState, type TimerState } from './run-state';
 import { invalidArgument } from './errors';
 import { withRetryDefaults } from './retry';
-import { armTimer } from './workflow-tasks';
 import { decodeJson, encodeJson } from './json-codec';
 import { api, durationMs, eventKindOf, num, timestampMs, type HistoryEvent, type temporal } from './proto';
 
 type ResetRequest = Partial<temporal.api.workflowservice.v1.ResetWorkflowExecutionRequest>;
 
-export function resetWorkflow(
-  engine: Engine,
-  redispatch: (run: Run, activity: ActivityState) => void,
-  namespace: string,
-  req: ResetRequest,
-): { runId: string } {
+export function resetWorkflow(engine: Engine, namespace: string, req: ResetRequest): { runId: string } {
   const workflowId = req.workflowExecution?.workflowId;
   if (!workflowId) throw invalidArgument('workflow_execution.workflow_id is required');
-  const base = engine.findRun(namespace, workflowId, req.workflowExecution?.runId);
+  const base = engine.runs.find(namespace, workflowId, req.workflowExecution?.runId);
   if (req.requestId) {
-    const previous = engine.getRun(engine.startRequests.get(req.requestId) ?? '');
+    const previous = engine.runs.startedBy(req.requestId);
     if (previous) return { runId: previous.state.runId };
   }
   const finishId = num(req.workflowTaskFinishEventId);
@@ -34,22 +30,22 @@ export function resetWorkflow(
   }
   const kept = base.events.slice(0, finishId - 1);
   const laterSignals = base.events.slice(finishId - 1).filter((e) => eventKindOf(e) === 'workflowExecutionSignaled');
-  if (isOpen(base.state)) engine.terminate(base, req.reason || 'reset', 'history-resetter');
+  if (isOpen(base.state)) engine.lifecycle.machine.apply(base, 'terminate', { reason: req.reason || 'reset', identity: 'history-resetter' });
 
   const now = engine.now();
-  const newRunId = engine.newRunId();
+  const newRunId = randomUUID();
   const b = base.state;
   const state: RunState = {
     ...(decodeJson(encodeJson({ ...b, activities: {}, timers: {}, children: {}, buffered: [] })) as RunState),
     runId: newRunId,
-    status: 'running',
+    status: 'none',
     startTime: now,
     executionTime: now,
     closeTime: undefined,
     runExpiresAt: b.runTimeoutMs > 0 ? now + b.runTimeoutMs : undefined,
     requestIds: req.requestId ? [req.requestId] : [],
     startRequestId: req.requestId || newRunId,
-    wft: { status: 'none', scheduledEventId: 0, startedEventId: 0, attempt: 1, sticky: false, scheduledAt: 0, startedAt: 0 },
+    wft: noWorkflowTask(),
     lastCompletedStartedEventId: 0,
     wftPending: false,
     sticky: undefined,
@@ -58,20 +54,19 @@ export function resetWorkflow(
     newExecutionRunId: undefined,
   };
   replayPendingState(state, kept, now);
-  const run = engine.adoptRun(state, base.events.copy(finishId - 1));
-  engine.appendEvent(run, 'workflowTaskFailed', {
-    scheduledEventId: started.workflowTaskStartedEventAttributes?.scheduledEventId,
-    startedEventId: started.eventId,
-    cause: api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW,
-    failure: { message: req.reason || 'reset', resetWorkflowFailureInfo: {} },
-    identity: 'history-resetter',
-    baseRunId: b.runId,
-    newRunId,
+  const run: Run = { state, events: base.events.copy(finishId - 1), persistedEvents: 0, dirtyKeys: new Set() };
+  engine.lifecycle.machine.apply(run, 'reset', {
+    failedTask: {
+      scheduledEventId: started.workflowTaskStartedEventAttributes?.scheduledEventId,
+      startedEventId: started.eventId,
+      cause: api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW,
+      failure: { message: req.reason || 'reset', resetWorkflowFailureInfo: {} },
+      identity: 'history-resetter',
+      baseRunId: b.runId,
+      newRunId,
+    },
+    signals: laterSignals.map((signal) => signal.workflowExecutionSignaledEventAttributes!),
   });
-  for (const signal of laterSignals) engine.appendEvent(run, 'workflowExecutionSignaled', signal.workflowExecutionSignaledEventAttributes!);
-  engine.scheduleWorkflowTask(run, 1);
-  for (const a of Object.values(state.activities)) redispatch(run, a);
-  for (const timerId of Object.keys(state.timers)) armTimer(engine, run, timerId);
   return { runId: newRunId };
 }
 

@@ -1,36 +1,21 @@
-// The mutable state of one workflow run: everything the server must remember between requests,
-// persisted as entities (one for the run, one per activity, timer and child) in the log store.
-import { StateMachine } from './state-machine';
-import { num, type Failure, type Header, type HistoryEvent, type Memo, type Payloads, type RetryPolicy, type SearchAttributes } from './proto';
+// The mutable state of one workflow run: everything the server must remember between requests.
+// How it is stored is run-records.ts; how each part of it changes is its entity's transition table
+// (run-lifecycle.ts, workflow-task-scheduling.ts, activities.ts, timers.ts, children.ts).
+import type { Failure, Header, HistoryEvent, Memo, Payloads, RetryPolicy, SearchAttributes } from './proto';
 
-export type RunStatus = 'running' | 'completed' | 'failed' | 'canceled' | 'terminated' | 'continuedAsNew' | 'timedOut';
-export type RunAction = 'complete' | 'fail' | 'cancel' | 'terminate' | 'continueAsNew' | 'timeOut';
-export const runMachine = new StateMachine<RunStatus, RunAction>('workflow run', {
-  running: {
-    complete: 'completed',
-    fail: 'failed',
-    cancel: 'canceled',
-    terminate: 'terminated',
-    continueAsNew: 'continuedAsNew',
-    timeOut: 'timedOut',
-  },
-});
+/**
+ * Stored: `running` and the closed statuses. `none` is a run built but not yet started (it starts
+ * in the same transaction, so it is never stored); `cancelRequested` is derived, see run-lifecycle.ts.
+ */
+export type RunStatus = 'none' | 'running' | 'completed' | 'failed' | 'canceled' | 'terminated' | 'continuedAsNew' | 'timedOut';
 
 export type WorkflowTaskStatus = 'none' | 'scheduled' | 'started';
-export type WorkflowTaskAction = 'schedule' | 'start' | 'complete' | 'fail' | 'timeOut' | 'drop';
-export const workflowTaskMachine = new StateMachine<WorkflowTaskStatus, WorkflowTaskAction>('workflow task', {
-  none: { schedule: 'scheduled', drop: 'none' },
-  scheduled: { start: 'started', timeOut: 'none', drop: 'none' },
-  started: { complete: 'none', fail: 'none', timeOut: 'none', drop: 'none' },
-});
 
-export type ActivityStatus = 'scheduled' | 'started' | 'backoff';
-export type ActivityAction = 'start' | 'retry' | 'reschedule';
-export const activityMachine = new StateMachine<ActivityStatus, ActivityAction>('activity', {
-  scheduled: { start: 'started' },
-  started: { retry: 'backoff' },
-  backoff: { reschedule: 'scheduled' },
-});
+/**
+ * Stored: scheduled, started, backoff. `none` is an activity built but not yet scheduled, and the
+ * final states are set as it leaves the run (it is removed in the same transaction).
+ */
+export type ActivityStatus = 'none' | 'scheduled' | 'started' | 'backoff' | 'completed' | 'failed' | 'canceled' | 'timedOut';
 
 export interface WorkflowTaskState {
   status: WorkflowTaskStatus;
@@ -133,62 +118,15 @@ export interface RunState {
   children: Record<string, ChildState>;
 }
 
-// A run is persisted as entities so that a change rewrites only what changed: `run` (the core
-// fields), one per activity (`a/…`), timer (`t/…`), child (`c/…`) and buffered event (`b/…`).
-export const RUN_KEY = 'run';
-export const activityKey = (scheduledEventId: number | string): string => `a/${scheduledEventId}`;
-export const timerKey = (timerId: string): string => `t/${timerId}`;
-export const childKey = (initiatedEventId: number | string): string => `c/${initiatedEventId}`;
-/** Buffered events are keyed by their (negative) temporary id. */
-export const bufferedKey = (event: HistoryEvent): string => `b/${-num(event.eventId)}`;
-
-type Core = Omit<RunState, 'activities' | 'timers' | 'children' | 'buffered'>;
-
-/** The current value of one entity, undefined once it is gone. */
-export function runEntity(state: RunState, key: string): unknown {
-  if (key === RUN_KEY) {
-    const { activities: _a, timers: _t, children: _c, buffered: _b, ...core } = state;
-    return core satisfies Core;
-  }
-  const id = key.slice(2);
-  switch (key.slice(0, 2)) {
-    case 'a/':
-      return state.activities[id];
-    case 't/':
-      return state.timers[id];
-    case 'c/':
-      return state.children[id];
-    case 'b/':
-      return state.buffered.find((e) => bufferedKey(e) === key);
-    default:
-      throw new Error(`unknown run entity key ${key}`);
-  }
-}
-
-export function allRunEntities(state: RunState): Map<string, unknown> {
-  const keys = [
-    RUN_KEY,
-    ...Object.keys(state.activities).map(activityKey),
-    ...Object.keys(state.timers).map(timerKey),
-    ...Object.keys(state.children).map(childKey),
-    ...state.buffered.map(bufferedKey),
-  ];
-  return new Map(keys.map((k) => [k, runEntity(state, k)]));
-}
-
-export function runFromEntities(entities: Map<string, unknown>): RunState {
-  const core = entities.get(RUN_KEY) as Core | undefined;
-  if (!core) throw new Error('run entity missing');
-  const state: RunState = { ...core, activities: {}, timers: {}, children: {}, buffered: [] };
-  for (const [key, value] of entities) {
-    const [prefix, id] = [key.slice(0, 2), key.slice(2)];
-    if (prefix === 'a/') state.activities[id] = value as ActivityState;
-    else if (prefix === 't/') state.timers[id] = value as TimerState;
-    else if (prefix === 'c/') state.children[id] = value as ChildState;
-    else if (prefix === 'b/') state.buffered.push(value as HistoryEvent);
-  }
-  state.buffered.sort((x, y) => num(y.eventId) - num(x.eventId));
-  return state;
-}
-
 export const isOpen = (state: RunState): boolean => state.status === 'running';
+
+/** The workflow task of a run that has none scheduled or started. */
+export const noWorkflowTask = (): WorkflowTaskState => ({
+  status: 'none',
+  scheduledEventId: 0,
+  startedEventId: 0,
+  attempt: 1,
+  sticky: false,
+  scheduledAt: 0,
+  startedAt: 0,
+});

@@ -1,7 +1,8 @@
 // Starting a workflow id: request_id idempotency, the ID conflict policy (a run is open) and the
 // ID reuse policy (the last run is closed), with the errors Temporal returns.
 import { Metadata } from '@grpc/grpc-js';
-import type { Engine, Run } from './engine';
+import type { Engine } from './engine';
+import type { Run } from './run-registry';
 import { isOpen } from './run-state';
 import { alreadyExists, invalidArgument } from './errors';
 import { api, RpcStatus } from './proto';
@@ -25,10 +26,10 @@ export function decideStart(
     throw invalidArgument('WorkflowIdReusePolicy REJECT_DUPLICATE cannot be combined with WorkflowIdConflictPolicy TERMINATE_EXISTING');
   }
   if (requestId) {
-    const previous = engine.getRun(engine.startRequests.get(requestId) ?? '');
+    const previous = engine.runs.startedBy(requestId);
     if (previous && previous.state.workflowId === workflowId) return { kind: 'existing', run: previous, started: true };
   }
-  const current = engine.currentRun(namespace, workflowId);
+  const current = engine.runs.currentRun(namespace, workflowId);
   if (!current) return { kind: 'start' };
   if (isOpen(current.state)) {
     const conflict =

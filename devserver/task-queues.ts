@@ -1,5 +1,16 @@
 // Matching: FIFO queues of tasks per (namespace, kind, queue name), with long-poll waiters.
 // Queues are not persisted; the engine rebuilds them from run state at startup.
+
+/** What a workflow task queue holds: a run's workflow task, or a legacy query task. */
+export type WorkflowQueueTask = { kind: 'wft'; runId: string; scheduledEventId: number } | { kind: 'query'; queryId: string };
+export interface ActivityQueueTask {
+  runId: string;
+  scheduledEventId: number;
+  attempt: number;
+}
+
+/** The key of a task queue (normal or sticky) of one kind in a namespace. */
+export const queueKey = (namespace: string, kind: 'wf' | 'act', name: string): string => `${namespace}|${kind}|${name}`;
 export interface PollWaiter<T> {
   identity: string;
   resolve(task: T | undefined): void;

@@ -1,6 +1,7 @@
 // Visibility over the engine's runs: each run becomes a VisibilityRecord for the query compiler
 // and listing order of ./visibility; results are rendered as WorkflowExecutionInfo.
-import type { Engine, Run } from './engine';
+import type { Engine } from './engine';
+import type { Run } from './run-registry';
 import { executionInfo } from './describe';
 import { invalidArgument } from './errors';
 import { long, type SearchAttributes } from './proto';
@@ -44,7 +45,7 @@ export class Visibility {
       listWorkflowExecutions(this.records(), { namespace, query, pageSize, nextPageToken }, this.registry),
     );
     return {
-      executions: page.executions.map((r) => executionInfo(this.engine.getRun(r.runId)!)),
+      executions: page.executions.map((r) => executionInfo(this.engine.runs.get(r.runId)!)),
       nextPageToken: page.nextPageToken,
     };
   }
@@ -63,7 +64,7 @@ export class Visibility {
   }
 
   private *records(): Iterable<VisibilityRecord> {
-    for (const run of this.engine.runs.values()) yield this.record(run);
+    for (const run of this.engine.runs.all()) yield this.record(run);
   }
 
   private record(run: Run): VisibilityRecord {

@@ -1,13 +1,13 @@
 // The WorkflowService RPC handlers: validate the request, run one engine transaction, answer.
-import type { Engine, Run } from './engine';
-import { normalQueueKey } from './engine';
-import type { Activities } from './activities';
+import type { Engine } from './engine';
+import type { Run } from './run-registry';
+import type { ActivityTasks } from './activity-tasks';
 import type { Queries } from './queries';
 import type { WorkflowTasks } from './workflow-tasks';
 import type { Namespaces } from './namespaces';
 import type { Visibility } from './visibility-store';
 import { decideStart } from './start-policies';
-import type { TaskQueues } from './task-queues';
+import { queueKey, type TaskQueues } from './task-queues';
 import { describe } from './describe';
 import { getHistory } from './history-pages';
 import { resetWorkflow } from './reset';
@@ -33,14 +33,14 @@ export const LONG_POLL_MS = 55_000;
 
 export function workflowServiceHandlers(deps: {
   engine: Engine;
-  activities: Activities;
+  activityTasks: ActivityTasks;
   queries: Queries;
   workflowTasks: WorkflowTasks;
   namespaces: Namespaces;
   visibility: Visibility;
   longPollMs: number;
 }): Record<string, Handler> {
-  const { engine, activities, queries, workflowTasks, namespaces, visibility, longPollMs } = deps;
+  const { engine, activityTasks, queries, workflowTasks, namespaces, visibility, longPollMs } = deps;
   const ns = (name: string | null | undefined): string => namespaces.require(name);
   const required = (value: string | null | undefined, field: string): string => {
     if (!value) throw invalidArgument(`${field} is required`);
@@ -77,8 +77,8 @@ export function workflowServiceHandlers(deps: {
   });
   /** Within the transaction, once decideStart allows it: ends the run the new one replaces, then creates it. */
   const startRun = (req: StartRequest, target: ReturnType<typeof startTarget>, terminate: Run | undefined, beforeFirstTask?: (run: Run) => void): Run => {
-    if (terminate) engine.terminate(terminate, 'terminated by new runID', req.identity ?? '');
-    return engine.createRun({
+    if (terminate) engine.lifecycle.machine.apply(terminate, 'terminate', { reason: 'terminated by new runID', identity: req.identity ?? '' });
+    return engine.lifecycle.create({
       ...target,
       input: req.input,
       header: req.header,
@@ -115,13 +115,13 @@ export function workflowServiceHandlers(deps: {
     DescribeNamespace: (req: Req<'DescribeNamespaceRequest'>) => namespaces.describe(req.namespace || req.id || ''),
     ListNamespaces: () => ({ namespaces: namespaces.list() }),
     RegisterNamespace: (req: Req<'RegisterNamespaceRequest'>) => {
-      engine.transact(() => namespaces.register(required(req.namespace, 'namespace'), req.description ?? '', durationMs(req.workflowExecutionRetentionPeriod)));
+      engine.db.transact(() => namespaces.register(required(req.namespace, 'namespace'), req.description ?? '', durationMs(req.workflowExecutionRetentionPeriod)));
       return {};
     },
 
     StartWorkflowExecution: (req: Req<'StartWorkflowExecutionRequest'>) => {
       const target = startTarget(req);
-      return engine.transact(() => {
+      return engine.db.transact(() => {
         const decision = decideStart(engine, target.namespace, target.workflowId, req.requestId, req.workflowIdReusePolicy ?? 0, req.workflowIdConflictPolicy ?? 0);
         if (decision.kind === 'existing') return { runId: decision.run.state.runId, started: decision.started };
         return { runId: startRun(req, target, decision.terminate).state.runId, started: true };
@@ -132,69 +132,69 @@ export function workflowServiceHandlers(deps: {
       const target = startTarget(req);
       const signalName = required(req.signalName, 'signal_name');
       const signal = { signalName, input: req.signalInput, identity: req.identity ?? '', header: req.header };
-      return engine.transact(() => {
-        const current = engine.currentRun(target.namespace, target.workflowId);
+      return engine.db.transact(() => {
+        const current = engine.runs.currentRun(target.namespace, target.workflowId);
         if (current && isOpen(current.state) && req.workflowIdConflictPolicy !== api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING) {
-          engine.signal(current, signal);
+          engine.lifecycle.machine.apply(current, 'signal', signal);
           return { runId: current.state.runId, started: false };
         }
         const decision = decideStart(engine, target.namespace, target.workflowId, undefined, req.workflowIdReusePolicy ?? 0, req.workflowIdConflictPolicy ?? 0);
         if (decision.kind === 'existing') return { runId: decision.run.state.runId, started: false };
-        const run = startRun(req, target, decision.terminate, (r) => engine.appendEvent(r, 'workflowExecutionSignaled', signal));
+        const run = startRun(req, target, decision.terminate, (r) => engine.events.append(r, 'workflowExecutionSignaled', signal));
         return { runId: run.state.runId, started: true };
       });
     },
 
     PollWorkflowTaskQueue: async (req: Req<'PollWorkflowTaskQueueRequest'>, ctx: CallContext) => {
       const namespace = ns(req.namespace);
-      const key = normalQueueKey(namespace, 'wf', required(req.taskQueue?.name, 'task_queue.name'));
+      const key = queueKey(namespace, 'wf', required(req.taskQueue?.name, 'task_queue.name'));
       const identity = req.identity ?? '';
       return longPoll(engine.workflowQueues, key, identity, ctx, (task) =>
         task.kind === 'wft'
-          ? engine.transact(() => workflowTasks.start(task.runId, task.scheduledEventId, identity, `${identity}-${Date.now()}`), { durable: false })
+          ? engine.db.transact(() => workflowTasks.start(task.runId, task.scheduledEventId, identity, `${identity}-${Date.now()}`), { durable: false })
           : queries.legacyTask(task.queryId),
       );
     },
 
     RespondWorkflowTaskCompleted: (req: Req<'RespondWorkflowTaskCompletedRequest'>) =>
-      engine.transact(() => workflowTasks.complete(req)),
+      engine.db.transact(() => workflowTasks.complete(req)),
 
     RespondWorkflowTaskFailed: (req: Req<'RespondWorkflowTaskFailedRequest'>) => {
-      engine.transact(() => workflowTasks.fail(req));
+      engine.db.transact(() => workflowTasks.fail(req));
       return {};
     },
 
     PollActivityTaskQueue: async (req: Req<'PollActivityTaskQueueRequest'>, ctx: CallContext) => {
       const namespace = ns(req.namespace);
-      const key = normalQueueKey(namespace, 'act', required(req.taskQueue?.name, 'task_queue.name'));
+      const key = queueKey(namespace, 'act', required(req.taskQueue?.name, 'task_queue.name'));
       const identity = req.identity ?? '';
-      return longPoll(engine.activityQueues, key, identity, ctx, (task) => engine.transact(() => activities.start(task, identity), { durable: false }));
+      return longPoll(engine.activityQueues, key, identity, ctx, (task) => engine.db.transact(() => activityTasks.start(task, identity), { durable: false }));
     },
 
     RecordActivityTaskHeartbeat: (req: Req<'RecordActivityTaskHeartbeatRequest'>) =>
-      engine.transact(() => activities.heartbeat(decodeTaskToken(req.taskToken, 'activity'), req.details)),
+      engine.db.transact(() => activityTasks.heartbeat(decodeTaskToken(req.taskToken, 'activity'), req.details)),
     RecordActivityTaskHeartbeatById: (req: Req<'RecordActivityTaskHeartbeatByIdRequest'>) =>
-      engine.transact(() =>
-        activities.heartbeat(activities.tokenById(ns(req.namespace), req.workflowId ?? '', req.runId, req.activityId ?? ''), req.details),
+      engine.db.transact(() =>
+        activityTasks.heartbeat(activityTasks.tokenById(ns(req.namespace), req.workflowId ?? '', req.runId, req.activityId ?? ''), req.details),
       ),
     RespondActivityTaskCompleted: (req: Req<'RespondActivityTaskCompletedRequest'>) => {
-      engine.transact(() => activities.complete(decodeTaskToken(req.taskToken, 'activity'), req.result, req.identity ?? ''));
+      engine.db.transact(() => activityTasks.complete(decodeTaskToken(req.taskToken, 'activity'), req.result, req.identity ?? ''));
       return {};
     },
     RespondActivityTaskCompletedById: (req: Req<'RespondActivityTaskCompletedByIdRequest'>) => {
-      engine.transact(() =>
-        activities.complete(activities.tokenById(ns(req.namespace), req.workflowId ?? '', req.runId, req.activityId ?? ''), req.result, req.identity ?? ''),
+      engine.db.transact(() =>
+        activityTasks.complete(activityTasks.tokenById(ns(req.namespace), req.workflowId ?? '', req.runId, req.activityId ?? ''), req.result, req.identity ?? ''),
       );
       return {};
     },
     RespondActivityTaskFailed: (req: Req<'RespondActivityTaskFailedRequest'>) => {
-      engine.transact(() => activities.fail(decodeTaskToken(req.taskToken, 'activity'), req.failure, req.identity ?? '', req.lastHeartbeatDetails));
+      engine.db.transact(() => activityTasks.fail(decodeTaskToken(req.taskToken, 'activity'), req.failure, req.identity ?? '', req.lastHeartbeatDetails));
       return {};
     },
     RespondActivityTaskFailedById: (req: Req<'RespondActivityTaskFailedByIdRequest'>) => {
-      engine.transact(() =>
-        activities.fail(
-          activities.tokenById(ns(req.namespace), req.workflowId ?? '', req.runId, req.activityId ?? ''),
+      engine.db.transact(() =>
+        activityTasks.fail(
+          activityTasks.tokenById(ns(req.namespace), req.workflowId ?? '', req.runId, req.activityId ?? ''),
           req.failure,
           req.identity ?? '',
           req.lastHeartbeatDetails,
@@ -203,12 +203,12 @@ export function workflowServiceHandlers(deps: {
       return {};
     },
     RespondActivityTaskCanceled: (req: Req<'RespondActivityTaskCanceledRequest'>) => {
-      engine.transact(() => activities.canceled(decodeTaskToken(req.taskToken, 'activity'), req.details, req.identity ?? ''));
+      engine.db.transact(() => activityTasks.canceled(decodeTaskToken(req.taskToken, 'activity'), req.details, req.identity ?? ''));
       return {};
     },
     RespondActivityTaskCanceledById: (req: Req<'RespondActivityTaskCanceledByIdRequest'>) => {
-      engine.transact(() =>
-        activities.canceled(activities.tokenById(ns(req.namespace), req.workflowId ?? '', req.runId, req.activityId ?? ''), req.details, req.identity ?? ''),
+      engine.db.transact(() =>
+        activityTasks.canceled(activityTasks.tokenById(ns(req.namespace), req.workflowId ?? '', req.runId, req.activityId ?? ''), req.details, req.identity ?? ''),
       );
       return {};
     },
@@ -219,31 +219,31 @@ export function workflowServiceHandlers(deps: {
     SignalWorkflowExecution: (req: Req<'SignalWorkflowExecutionRequest'>) => {
       const namespace = ns(req.namespace);
       const signalName = required(req.signalName, 'signal_name');
-      engine.transact(() => {
-        const run = engine.findRun(namespace, required(req.workflowExecution?.workflowId, 'workflow_execution.workflow_id'), req.workflowExecution?.runId);
+      engine.db.transact(() => {
+        const run = engine.runs.find(namespace, required(req.workflowExecution?.workflowId, 'workflow_execution.workflow_id'), req.workflowExecution?.runId);
         if (!isOpen(run.state)) throw notFound('workflow execution already completed');
         if (req.requestId && run.state.requestIds.includes(req.requestId)) return;
         if (req.requestId) run.state.requestIds.push(req.requestId);
-        engine.signal(run, { signalName, input: req.input, identity: req.identity ?? '', header: req.header, requestId: req.requestId ?? '' });
+        engine.lifecycle.machine.apply(run, 'signal', { signalName, input: req.input, identity: req.identity ?? '', header: req.header, requestId: req.requestId ?? '' });
       });
       return {};
     },
 
     RequestCancelWorkflowExecution: (req: Req<'RequestCancelWorkflowExecutionRequest'>) => {
       const namespace = ns(req.namespace);
-      engine.transact(() => {
-        const run = engine.findRun(namespace, required(req.workflowExecution?.workflowId, 'workflow_execution.workflow_id'), req.workflowExecution?.runId);
-        engine.requestCancel(run, { cause: req.reason ?? '', identity: req.identity ?? '' });
+      engine.db.transact(() => {
+        const run = engine.runs.find(namespace, required(req.workflowExecution?.workflowId, 'workflow_execution.workflow_id'), req.workflowExecution?.runId);
+        engine.lifecycle.machine.apply(run, 'requestCancel', { cause: req.reason ?? '', identity: req.identity ?? '' });
       });
       return {};
     },
 
     TerminateWorkflowExecution: (req: Req<'TerminateWorkflowExecutionRequest'>) => {
       const namespace = ns(req.namespace);
-      engine.transact(() => {
-        const run = engine.findRun(namespace, required(req.workflowExecution?.workflowId, 'workflow_execution.workflow_id'), req.workflowExecution?.runId);
+      engine.db.transact(() => {
+        const run = engine.runs.find(namespace, required(req.workflowExecution?.workflowId, 'workflow_execution.workflow_id'), req.workflowExecution?.runId);
         if (!isOpen(run.state)) throw notFound('workflow execution already completed');
-        engine.terminate(run, req.reason ?? '', req.identity ?? '', req.details);
+        engine.lifecycle.machine.apply(run, 'terminate', { reason: req.reason ?? '', identity: req.identity ?? '', details: req.details });
       });
       return {};
     },
@@ -251,7 +251,7 @@ export function workflowServiceHandlers(deps: {
     QueryWorkflow: (req: Req<'QueryWorkflowRequest'>, ctx: CallContext) => {
       const namespace = ns(req.namespace);
       if (!req.query?.queryType) throw invalidArgument('query.query_type is required');
-      const run = engine.findRun(namespace, required(req.execution?.workflowId, 'execution.workflow_id'), req.execution?.runId);
+      const run = engine.runs.find(namespace, required(req.execution?.workflowId, 'execution.workflow_id'), req.execution?.runId);
       return queries.query(run, req.query, req.queryRejectCondition ?? 0, (c) => ctx.onCancel(c));
     },
 
@@ -263,7 +263,7 @@ export function workflowServiceHandlers(deps: {
 
     DescribeWorkflowExecution: (req: Req<'DescribeWorkflowExecutionRequest'>) => {
       const namespace = ns(req.namespace);
-      return describe(engine.findRun(namespace, required(req.execution?.workflowId, 'execution.workflow_id'), req.execution?.runId));
+      return describe(engine.runs.find(namespace, required(req.execution?.workflowId, 'execution.workflow_id'), req.execution?.runId));
     },
 
     ListWorkflowExecutions: (req: Req<'ListWorkflowExecutionsRequest'>) => visibility.list(ns(req.namespace), req.query ?? '', req.pageSize ?? 0, req.nextPageToken),
@@ -273,15 +273,14 @@ export function workflowServiceHandlers(deps: {
 
     ResetWorkflowExecution: (req: Req<'ResetWorkflowExecutionRequest'>) => {
       const namespace = ns(req.namespace);
-      return engine.transact(() => resetWorkflow(engine, (run, a) => activities.resume(run, a), namespace, req));
+      return engine.db.transact(() => resetWorkflow(engine, namespace, req));
     },
 
     ResetStickyTaskQueue: (req: Req<'ResetStickyTaskQueueRequest'>) => {
       const namespace = ns(req.namespace);
-      engine.transact(() => {
-        const run = engine.findRun(namespace, required(req.execution?.workflowId, 'execution.workflow_id'), req.execution?.runId);
-        run.state.sticky = undefined;
-        engine.touch(run);
+      engine.db.transact(() => {
+        const run = engine.runs.find(namespace, required(req.execution?.workflowId, 'execution.workflow_id'), req.execution?.runId);
+        engine.tasks.machine.apply(run, 'resetSticky');
       });
       return {};
     },
@@ -289,7 +288,7 @@ export function workflowServiceHandlers(deps: {
     ShutdownWorker: (req: Req<'ShutdownWorkerRequest'>) => {
       const namespace = ns(req.namespace);
       const identity = req.identity ?? '';
-      if (req.stickyTaskQueue) engine.dropStickyQueue(namespace, req.stickyTaskQueue);
+      if (req.stickyTaskQueue) engine.tasks.dropStickyQueue(namespace, req.stickyTaskQueue);
       // The worker waits for its outstanding polls before it finishes shutting down.
       engine.workflowQueues.release((_key, w) => w.identity === identity);
       engine.activityQueues.release((_key, w) => w.identity === identity);

@@ -38,6 +38,13 @@ function validateExperiment(source: YamlSource): ExperimentConfig {
   if (!isFile(join(config.model.path, 'config.json'))) {
     fail(['model', 'path'], `not a Hugging Face model directory (no config.json): ${config.model.path}`);
   }
+  if (config.method === 'magrpo' && typeof config.magrpo.reward === 'object' && !isFile(config.magrpo.reward.module)) {
+    fail(['magrpo', 'reward', 'module'], `reward module not found: ${config.magrpo.reward.module}`);
+  }
+  // Last, so that a config for a method still being built is checked completely first.
+  if (config.method !== 'multiagent-ft') {
+    fail(['method'], `"${config.method}" is validated, but the workflows are not built yet; only multiagent-ft runs`);
+  }
   return config;
 }
 

@@ -1,7 +1,21 @@
-// The experiment YAML: the science of one run (task, model, agents N, rounds M, iterations L,
-// critic mix w, sampling, finetuning per role, baselines). Validated completely — schema, then
-// files on disk and task names — before any workflow starts.
+// The experiment YAML: the science of one run (method, task, model, agents N, rounds M,
+// iterations L, critic mix w, sampling, finetuning per role, baselines). Validated completely —
+// schema, then files on disk and task names — before any workflow starts.
+//
+// `method` says which method runs: multiagent-ft (Subramaniam et al. 2025, SFT on debate
+// transcripts; the default), maporl or magrpo, each RL method with its own section. The task,
+// model, agents, rounds (the RL methods' turns), iterations, debate, sampling and evaluation are
+// shared; critic, finetune and baselines are multiagent-ft's. The RL methods give some shared
+// keys other defaults (maporl-schema.ts, magrpo-schema.ts) — only in their configs, so a
+// multiagent-ft config parses exactly as before (its sub-objects are hashed into step cache keys).
 import { z } from 'zod';
+import { magrpoSchema, magrpoSharedDefaults } from './magrpo-schema';
+import type { MagrpoConfig } from './magrpo-schema';
+import { maporlSchema, maporlSharedDefaults } from './maporl-schema';
+import type { MaporlConfig } from './maporl-schema';
+
+export const methodNames = ['multiagent-ft', 'maporl', 'magrpo'] as const;
+export type MethodName = (typeof methodNames)[number];
 
 /** Baselines and ablations of the paper's tables 1 and 2; the main run is `multiagent-ft`. */
 export const baselineNames = [
@@ -14,9 +28,6 @@ export const baselineNames = [
   'without-critics',
 ] as const;
 export type BaselineName = (typeof baselineNames)[number];
-
-/** Only SFT is implemented; PPO and GRPO (MAPoRL, MAGRPO) are reserved names. */
-export const finetuneMethods = ['sft', 'ppo', 'grpo'] as const;
 
 const roleFinetuneSchema = z
   .object({
@@ -37,9 +48,10 @@ const roleFinetuneSchema = z
   })
   .strict();
 
-export const experimentSchema = z
+const configSchema = z
   .object({
     name: z.string().min(1).optional(),
+    method: z.enum(methodNames).default('multiagent-ft'),
     seed: z.number().int().min(0).default(1),
     task: z
       .object({
@@ -104,7 +116,6 @@ export const experimentSchema = z
       .prefault({}),
     finetune: z
       .object({
-        method: z.enum(finetuneMethods).default('sft'),
         /**
          * previous: iteration l starts from the agent's adapter of iteration l−1 (the paper's
          * "finetuned agents are used" for the next iteration, and it keeps what each agent learned);
@@ -134,13 +145,12 @@ export const experimentSchema = z
       .strict()
       .prefault({}),
     baselines: z.array(z.enum(baselineNames)).default([]),
+    maporl: maporlSchema.optional(),
+    magrpo: magrpoSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
     const issue = (path: PropertyKey[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
-    if (c.finetune.method !== 'sft') {
-      issue(['finetune', 'method'], `"${c.finetune.method}" is reserved for reinforcement-learning finetuning and not implemented yet; use "sft"`);
-    }
     for (const role of ['generation', 'critic'] as const) {
       if (c.finetune[role].mode === 'full') {
         issue(['finetune', role, 'mode'], 'full finetuning is not supported by the pipeline yet: agents are LoRA adapters over one shared base; use "lora"');
@@ -157,7 +167,73 @@ export const experimentSchema = z
       issue(['baselines'], '"without-critics" needs rounds ≥ 2 (with one round there are no critics)');
     }
     if (new Set(c.baselines).size !== c.baselines.length) issue(['baselines'], 'lists a baseline twice');
+    if (c.maporl) {
+      if (c.maporl.trainTurns === 'from-2' && c.rounds < 2) issue(['maporl', 'trainTurns'], '"from-2" trains turns ≥ 2, and rounds is 1; set rounds ≥ 2 or trainTurns: all');
+      if (c.maporl.verifier === 'model' && c.maporl.verifierTraining.trainSize === undefined) {
+        issue(['maporl', 'verifierTraining', 'trainSize'], 'required with verifier: model: the questions the verifier is trained on, disjoint from the RL ones (the paper: 7,463 of GSM8K)');
+      }
+      if (c.maporl.ppo.batchSize % c.maporl.ppo.miniBatches !== 0) {
+        issue(['maporl', 'ppo', 'miniBatches'], `must divide ppo.batchSize (${c.maporl.ppo.batchSize}) into equal minibatches`);
+      }
+    }
+    const threshold = c.magrpo?.terminationThreshold;
+    if (c.magrpo && typeof c.magrpo.reward === 'string' && c.rounds > 1 && threshold != null && threshold < 0) {
+      issue(
+        ['magrpo', 'terminationThreshold'],
+        `${threshold} stops every branch after turn 1: "${c.magrpo.reward}" rewards are in [0, 1], so every node's mean reward exceeds it (CoMLRL's default −0.2 is for its rewards shifted by −4); use a value in [0, 1), or null to expand every branch`,
+      );
+    }
   });
 
-export type ExperimentConfig = z.infer<typeof experimentSchema>;
+/**
+ * Fills in what depends on the method before validation: the RL methods' defaults of shared
+ * keys and their own section; and refuses keys that belong to another method.
+ */
+function withMethodDefaults(raw: unknown, ctx: z.RefinementCtx): unknown {
+  if (!isRecord(raw)) return raw;
+  const issue = (path: PropertyKey[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
+  if (isRecord(raw.finetune) && raw.finetune.method !== undefined) {
+    issue(['finetune', 'method'], 'removed: the top-level `method` says which method runs (multiagent-ft finetunes with SFT; maporl, magrpo)');
+  }
+  const given = raw.method ?? 'multiagent-ft';
+  if (!methodNames.includes(given as MethodName)) return raw;
+  const method = given as MethodName;
+  for (const section of ['maporl', 'magrpo'] as const) {
+    if (raw[section] !== undefined && method !== section) issue([section], `a ${section} section is given, but method is "${method}"; set method: ${section} or remove the section`);
+  }
+  if (method === 'multiagent-ft') return raw;
+  for (const key of ['critic', 'finetune', 'baselines'] as const) {
+    if (raw[key] !== undefined) issue([key], `multiagent-ft's setting, unused by method "${method}" (its settings are in its \`${method}:\` section)`);
+  }
+  const defaults = method === 'maporl' ? maporlSharedDefaults : magrpoSharedDefaults;
+  const sampling = raw.sampling ?? {};
+  return {
+    agents: defaults.agents,
+    rounds: defaults.rounds,
+    ...raw,
+    sampling: isRecord(sampling) ? { ...defaults.sampling, ...sampling } : sampling,
+    [method]: raw[method] ?? {},
+  };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+type ParsedConfig = z.output<typeof configSchema>;
+type SharedConfig = Omit<ParsedConfig, 'method' | 'maporl' | 'magrpo'>;
+
+/** The config as the pipeline sees it: narrowing on `method` gives the method's own section. */
+export type ExperimentConfig = SharedConfig &
+  ({ method: 'multiagent-ft' } | { method: 'maporl'; maporl: MaporlConfig } | { method: 'magrpo'; magrpo: MagrpoConfig });
+
+function byMethod(c: ParsedConfig): ExperimentConfig {
+  const { maporl, magrpo, ...shared } = c;
+  // withMethodDefaults gave the active RL method its section.
+  if (c.method === 'maporl') return { ...shared, method: c.method, maporl: maporl! };
+  if (c.method === 'magrpo') return { ...shared, method: c.method, magrpo: magrpo! };
+  return { ...shared, method: c.method };
+}
+
+export const experimentSchema = z.preprocess(withMethodDefaults, configSchema).transform(byMethod);
 export type RoleFinetuneConfig = z.infer<typeof roleFinetuneSchema>;

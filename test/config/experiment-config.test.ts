@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { ConfigError } from '../../config/config-error';
 import { experimentSchema } from '../../experiment/experiment-schema';
+import type { ExperimentConfig } from '../../experiment/experiment-schema';
 import { loadExperimentConfig, parseExperimentConfig } from '../../config/load-experiment';
 
 const dir = mkdtempSync(join(tmpdir(), 'maft-config-'));
@@ -40,7 +41,7 @@ function configError(text: string): ConfigError {
 
 test('a valid config gets its defaults', () => {
   const c = parseExperimentConfig('exp.yaml', valid);
-  assert.equal(c.finetune.method, 'sft');
+  assert.equal(c.method, 'multiagent-ft');
   assert.equal(c.finetune.from, 'previous');
   assert.equal(c.critic.shortfall, 'shrink');
   assert.equal(c.finetune.generation.mode, 'lora');
@@ -76,7 +77,8 @@ test('an unknown task lists the known ones', () => {
 test('unknown keys, reserved methods, bad YAML and a missing model are refused', () => {
   assert.equal(configError(`${valid}agentz: 3\n`).key, '');
   assert.match(configError(`${valid}agentz: 3\n`).message, /agentz/);
-  assert.match(configError(`${valid}finetune:\n  method: grpo\n`).message, /finetune\.method: "grpo" is reserved .* not implemented yet; use "sft"/);
+  assert.match(configError(`${valid}finetune:\n  method: sft\n`).message, /^exp\.yaml:14: finetune\.method: removed: the top-level `method` says which method runs/);
+  assert.equal(configError(`${valid}method: ppo\n`).key, 'method');
   assert.match(configError(`${valid}  bad: [\n`).message, /^exp\.yaml:\d+: invalid YAML/);
   assert.equal(configError(valid.replace(`path: ${modelDir}`, `path: ${dir}`)).key, 'model.path');
   assert.equal(configError(`${valid}baselines: [without-summary]\n`).key, 'baselines');
@@ -90,6 +92,104 @@ test('an unknown key is reported on its own line, at the top level and nested', 
   const nested = configError(`${valid}finetune:\n  generation:\n    rank: 4\n    bogusNested: 3\n`);
   assert.equal(nested.line, 16);
   assert.match(nested.message, /^exp\.yaml:16: finetune\.generation: Unrecognized key: "bogusNested"/);
+});
+
+test('a multiagent-ft config parses exactly as before the RL methods: its hashed sub-objects are unchanged', () => {
+  const c = parseExperimentConfig('exp.yaml', valid);
+  const lora = { mode: 'lora', rank: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'], learningRate: 1e-3, epochs: 1, weightDecay: 0, batchTokens: 1024, gradientAccumulation: 1, warmupSteps: 0, schedule: 'cosine', maxGradNorm: 1 };
+  assert.deepEqual(
+    { task: c.task, model: c.model, sampling: c.sampling, debate: c.debate, critic: c.critic, finetune: c.finetune, evaluation: c.evaluation },
+    {
+      task: { name: 'arithmetic', promptStyle: 'paper', trainSize: 16, testSize: 16, skipInvalid: false },
+      model: { path: modelDir, device: 'cpu' },
+      sampling: { temperature: 0.7, topP: 1, maxTokens: 256 },
+      debate: { style: 'debate', summarize: false, shardSize: 32 },
+      critic: { w: 0.5, shortfall: 'shrink' },
+      finetune: { from: 'previous', ties: 'use', generation: lora, critic: lora },
+      evaluation: { includeBase: true, nllDiversity: true },
+    },
+  );
+  assert.ok(!('maporl' in c) && !('magrpo' in c));
+});
+
+/** The schema alone: the loader refuses maporl and magrpo until their workflows exist. */
+function schemaParse(text: string): ExperimentConfig {
+  return experimentSchema.parse(parse(text));
+}
+const rlBase = 'task: { name: arithmetic, trainSize: 16, testSize: 16 }\niterations: 1\n';
+
+test('maporl: the paper\'s and the code\'s defaults, agents 2 and turns 3, sampling at 0.7 and 300 tokens', () => {
+  const c = schemaParse(`${rlBase}method: maporl\n`);
+  assert.ok(c.method === 'maporl');
+  assert.deepEqual([c.agents, c.rounds, c.sampling], [2, 3, { temperature: 0.7, topP: 1, maxTokens: 300 }]);
+  assert.deepEqual(c.maporl, {
+    rewardDiscount: 0.3,
+    incentives: { alpha0: 0, alpha1: 0, beta0: 0, beta1: 0 },
+    verifier: 'ground-truth',
+    verifierTraining: { lora: { rank: 16, alpha: 32, dropout: 0.05, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] }, learningRate: 2e-4, epochs: 1 },
+    parameters: 'per-turn',
+    trainTurns: 'from-2',
+    valueSimplification: true,
+    lora: { rank: 8, alpha: 16, dropout: 0.05, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] },
+    ppo: { learningRate: 1e-5, klCoef: 0.002, valueCoef: 0.1, epochs: 4, batchSize: 32, miniBatches: 8, clip: 0.2, valueClip: 0.2, gamma: 1, lambda: 0.95, whitenAdvantages: true },
+  });
+  // What the YAML says wins over the method's defaults, key by key.
+  const own = schemaParse(`${rlBase}method: maporl\nagents: 3\nsampling: { temperature: 1 }\nmaporl: { incentives: { alpha1: 2 } }\n`);
+  assert.ok(own.method === 'maporl');
+  assert.deepEqual([own.agents, own.rounds, own.sampling.temperature, own.sampling.maxTokens, own.maporl.incentives.alpha1], [3, 3, 1, 300, 2]);
+});
+
+test('magrpo: CoMLRL\'s defaults, K = 4, 2 turns, sampling 0.6 / 0.6 / top-k 50', () => {
+  const c = schemaParse(`${rlBase}method: magrpo\nmagrpo: { terminationThreshold: 0.9 }\n`);
+  assert.ok(c.method === 'magrpo');
+  assert.deepEqual([c.agents, c.rounds, c.sampling], [2, 2, { temperature: 0.6, topP: 0.6, topK: 50, maxTokens: 256 }]);
+  assert.deepEqual(c.magrpo, {
+    numGenerations: 4,
+    discount: 0.9,
+    jointMode: 'aligned',
+    terminationThreshold: 0.9,
+    advantageMode: 'mean',
+    learningRate: 5e-6,
+    reward: 'mean-correct',
+    lora: { rank: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] },
+  });
+  const custom = schemaParse(`${rlBase}method: magrpo\nmagrpo: { reward: { module: r.ts }, klBeta: 0.1 }\n`);
+  assert.ok(custom.method === 'magrpo');
+  assert.deepEqual([custom.magrpo.reward, custom.magrpo.terminationThreshold, custom.magrpo.klBeta], [{ module: 'r.ts', export: 'default' }, -0.2, 0.1]);
+});
+
+test('bad RL configs are refused before any work, naming the key', () => {
+  const rl = (text: string) => configError(`${valid.replace(/agents: 3\nrounds: 2\n/, '').replace('critic:\n  w: 0.5\n', '')}${text}`);
+  assert.equal(rl('method: magrpo\nmagrpo: { numGenerations: 1, terminationThreshold: null }\n').key, 'magrpo.numGenerations');
+  assert.equal(rl('method: maporl\nmaporl: { verifier: oracle }\n').key, 'maporl.verifier');
+  assert.equal(rl('method: maporl\nmaporl: { ppo: { clip: 0 } }\n').key, 'maporl.ppo.clip');
+  assert.equal(rl('method: maporl\nmaporl: { ppo: { valueClip: -0.1 } }\n').key, 'maporl.ppo.valueClip');
+  assert.equal(rl('method: maporl\nmaporl: { verifier: model }\n').key, 'maporl.verifierTraining.trainSize');
+  assert.equal(rl('method: maporl\nrounds: 1\n').key, 'maporl.trainTurns');
+  assert.equal(rl('method: maporl\nmaporl: { ppo: { miniBatches: 5 } }\n').key, 'maporl.ppo.miniBatches');
+  assert.equal(rl('method: magrpo\nmagrpo: { advantageMode: max, terminationThreshold: null }\n').key, 'magrpo.advantageMode');
+  // A method's section under another method, and multiagent-ft's sections under an RL method.
+  assert.match(configError(`${valid}maporl: {}\n`).message, /^exp\.yaml:13: maporl: a maporl section is given, but method is "multiagent-ft"/);
+  assert.equal(rl('method: maporl\nmagrpo: {}\n').key, 'magrpo');
+  assert.equal(rl('method: maporl\ncritic: { w: 0.5 }\n').key, 'critic');
+  assert.equal(rl('method: magrpo\nbaselines: [base]\n').key, 'baselines');
+  // CoMLRL's −0.2 with a reward in [0, 1] would never reach turn 2.
+  assert.match(rl('method: magrpo\n').message, /magrpo\.terminationThreshold: -0\.2 stops every branch after turn 1: "mean-correct" rewards are in \[0, 1\]/);
+  assert.equal(rl('method: magrpo\nrounds: 1\nmagrpo: { reward: majority-correct }\n').key, 'method', 'one turn: no branch to stop');
+  // The loader's checks on disk.
+  const missing = rl(`method: magrpo\nmagrpo: { reward: { module: ${join(dir, 'absent-reward.ts')} } }\n`);
+  assert.equal(missing.key, 'magrpo.reward.module');
+  assert.match(missing.message, /reward module not found: .*absent-reward\.ts/);
+});
+
+test('maporl and magrpo are validated, then refused until their workflows are built', () => {
+  const reward = join(dir, 'reward.ts');
+  writeFileSync(reward, 'export default () => 1;\n');
+  for (const text of ['method: maporl\n', `method: magrpo\nmagrpo: { reward: { module: ${reward} } }\n`]) {
+    const err = configError(valid.replace(/agents: 3\nrounds: 2\n/, '').replace('critic:\n  w: 0.5\n', '') + text);
+    assert.equal(err.key, 'method');
+    assert.match(err.message, /method: "ma(porl|grpo)" is validated, but the workflows are not built yet/);
+  }
 });
 
 test('every shipped config satisfies the schema', () => {

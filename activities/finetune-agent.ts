@@ -1,17 +1,19 @@
 // finetuneAgent: SFT of one trainee on its dataset (Alg. 1 lines 27–28), as a LoRA adapter over
 // the shared base, from the previous iteration's adapter or from the base. The training itself
 // runs in lm/'s worker thread; this activity heartbeats its progress and, when retried after a
-// crash, lm/ resumes from the newest checkpoint in the step's checkpoint directory.
+// crash, lm/ resumes from the newest checkpoint in the step's checkpoint directory. Every step's
+// loss goes to losses.parquet (training-log.ts carries the steps of earlier attempts over).
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import { agentDatasetSchema, readRows } from '../data/artifacts';
+import { agentDatasetSchema, readRows, trainingLogSchema, writeRows } from '../data/artifacts';
 import { deriveSeed } from '../data/method/seed';
 import type { RoleFinetuneConfig } from '../experiment/experiment-schema';
 import type { FinetuneOptions } from '../lm/types';
-import { ADAPTER_DIR, CHECKPOINTS_DIR, inStep } from '../experiment/run-layout';
+import { ADAPTER_DIR, CHECKPOINTS_DIR, LOSSES_FILE, LOSS_SCRATCH_FILE, inStep } from '../experiment/run-layout';
 import type { ActivityDeps } from './deps';
 import { cachedStep, listFiles, runDirOf } from './step-cache';
+import { openTrainingLog } from './training-log';
 import type { FinetuneAgentInput, StepHeartbeat, TrainSummary } from '../experiment/step-types';
 
 export async function finetuneAgent(deps: ActivityDeps, input: FinetuneAgentInput): Promise<TrainSummary> {
@@ -22,7 +24,8 @@ export async function finetuneAgent(deps: ActivityDeps, input: FinetuneAgentInpu
     step: 'finetuneAgent',
     runId,
     stepDir,
-    inputs: { model: config.model.path, method: config.finetune.method, role, seed, trainee: dataset.id, init },
+    // 'sft' as the removed finetune.method key always was: keeps the step cache keys of earlier runs.
+    inputs: { model: config.model.path, method: 'sft', role, seed, trainee: dataset.id, init },
     inputPaths: [dataset.path, ...(init === null ? [] : [init])],
     compute: async (dir) => {
       const skipped: TrainSummary = { trainee: dataset.id, adapter: init, examples: 0, skipped: true, steps: 0, tokens: 0, finalLoss: null, meanLoss: null, resumedFromStep: 0 };
@@ -38,6 +41,7 @@ export async function finetuneAgent(deps: ActivityDeps, input: FinetuneAgentInpu
       }
       const outDir = join(dir, ADAPTER_DIR);
       const checkpointDir = join(dir, CHECKPOINTS_DIR);
+      const log = await openTrainingLog(join(checkpointDir, LOSS_SCRATCH_FILE));
       const result = await deps.lm.finetune({
         modelDir: config.model.path,
         init: init === null ? undefined : join(runDir, init),
@@ -46,13 +50,17 @@ export async function finetuneAgent(deps: ActivityDeps, input: FinetuneAgentInpu
         outDir,
         checkpointDir,
         runtime: { device: config.model.device, threads: config.model.threads },
-        onProgress: (p) => ctx.heartbeat({ step: p.step, total: p.totalSteps, loss: p.loss, tokensPerSecond: p.tokensPerSecond } satisfies StepHeartbeat),
+        onProgress: (p) => {
+          log.record(p.step, p.loss);
+          ctx.heartbeat({ step: p.step, total: p.totalSteps, loss: p.loss, tokensPerSecond: p.tokensPerSecond } satisfies StepHeartbeat);
+        },
         signal: ctx.cancellationSignal,
       });
+      const losses = await writeRows(trainingLogSchema, join(dir, LOSSES_FILE), log.rows(result.resumedFromStep));
       // Checkpoints exist only to survive a crash of this attempt; the adapter is the result.
       await rm(checkpointDir, { recursive: true, force: true });
       return {
-        outputs: (await listFiles(outDir)).map((path) => ({ path })),
+        outputs: [...(await listFiles(outDir)).map((path) => ({ path })), losses],
         summary: {
           trainee: dataset.id,
           adapter: inStep(stepDir, ADAPTER_DIR),

@@ -8,6 +8,7 @@ import { registerResume } from './commands/resume';
 import { registerRun } from './commands/run';
 import { registerStart } from './commands/start';
 import { registerStatus } from './commands/status';
+import { registerUi } from './commands/ui';
 
 export function maftProgram(): Command {
   const program = new Command('maft')
@@ -15,7 +16,7 @@ export function maftProgram(): Command {
     .option('--temporal <file>', 'Temporal configuration', 'temporal.yaml')
     .option('--address <host:port>', 'Temporal server address (overrides temporal.yaml and TEMPORAL_ADDRESS)')
     .showHelpAfterError();
-  for (const register of [registerRun, registerStart, registerStatus, registerResults, registerResume, registerList, registerCancel, registerDatasetInspect]) {
+  for (const register of [registerRun, registerStart, registerStatus, registerResults, registerResume, registerList, registerCancel, registerDatasetInspect, registerUi]) {
     register(program);
   }
   return program;

@@ -14,6 +14,8 @@
 //                                                agent-<n>-critic, or shared
 //     finetune-<role>-<n>/adapter/               finetuneAgent: a PEFT adapter (finetune-shared/
 //                                                for the one shared model); checkpoints/ while it runs
+//     finetune-<role>-<n>/losses.parquet         the loss of every optimizer step (beside adapter/,
+//                                                so the next iteration's input hash is unchanged)
 //     eval-debate/shard-<k>/debate.parquet       generateDebate on held-out questions
 //     evaluate/eval.parquet                      evaluate
 //
@@ -31,6 +33,9 @@ export const VOTES_FILE = 'votes.parquet';
 export const EVAL_FILE = 'eval.parquet';
 export const ADAPTER_DIR = 'adapter';
 export const CHECKPOINTS_DIR = 'checkpoints';
+export const LOSSES_FILE = 'losses.parquet';
+/** The steps a finetune has reported so far, in its checkpoints/ directory: a retried attempt continues it. */
+export const LOSS_SCRATCH_FILE = 'losses.tsv';
 export const PARTIAL_DIR = 'partial';
 
 /** The step directories of an iteration (finetune steps are named per trainee, below). */

@@ -8,6 +8,15 @@ import type { RunResults } from './results';
 
 /** Writes the plot when there is something to draw; returns its path or null. */
 export async function writeAccuracyPlot(results: RunResults, runsRoot: string): Promise<string | null> {
+  const svg = accuracyPlotSvg(results);
+  if (svg === null) return null;
+  const path = join(runsRoot, results.runId, PLOT_FILE);
+  await writeFileAtomic(path, svg);
+  return path;
+}
+
+/** The plot as SVG text (also shown by `maft ui`), or null when there is nothing to draw. */
+export function accuracyPlotSvg(results: RunResults): string | null {
   const series: AccuracySeries[] = [];
   const references: AccuracyReference[] = [];
   const points = (reports: RunResults['iterations']) => reports.map((r) => ({ iteration: r.iteration, accuracy: r.accuracy, stderr: r.stderr }));
@@ -20,8 +29,5 @@ export async function writeAccuracyPlot(results: RunResults, runsRoot: string): 
   }
   if (series.length === 0 && references.length === 0) return null;
   const task = results.config ? `${results.config.task.name}, N = ${results.config.agents}, M = ${results.config.rounds}` : '';
-  const svg = renderAccuracyPlot({ title: `Accuracy over finetuning iterations${task ? ` (${task})` : ''}`, series, references, subtitle: `run ${results.runId}` });
-  const path = join(runsRoot, results.runId, PLOT_FILE);
-  await writeFileAtomic(path, svg);
-  return path;
+  return renderAccuracyPlot({ title: `Accuracy over finetuning iterations${task ? ` (${task})` : ''}`, series, references, subtitle: `run ${results.runId}` });
 }

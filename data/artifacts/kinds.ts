@@ -139,3 +139,19 @@ export const evalSchema: ArtifactSchema<EvalRow> = {
     { field: 'agreement', column: 'agreement', type: 'float64', nullable: true },
   ],
 };
+
+/** One optimizer step of a finetune (losses.parquet beside the adapter), as lm/ reported it. */
+export interface TrainingStepRow {
+  /** 1..total steps. */
+  step: number;
+  /** The step's mean loss per loss-bearing token. */
+  loss: number;
+}
+
+export const trainingLogSchema: ArtifactSchema<TrainingStepRow> = {
+  kind: 'training-log',
+  columns: [
+    { field: 'step', column: 'step', type: 'int32', nullable: false },
+    { field: 'loss', column: 'loss', type: 'float64', nullable: false },
+  ],
+};

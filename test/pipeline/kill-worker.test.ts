@@ -19,7 +19,7 @@ after(async () => {
   await env.close();
 });
 
-test('SIGKILL of the worker mid-finetune: restarted, the run completes without recomputing finished steps', { timeout: 240_000 }, async () => {
+test('SIGKILL of the worker mid-finetune: restarted, the run completes without recomputing finished steps', { timeout: 480_000 }, async () => {
   // Finetunes of 120 optimizer steps (lm/ checkpoints every 50), so that one is caught between
   // its first checkpoint and its end.
   const config = ciTiny([
@@ -30,7 +30,7 @@ test('SIGKILL of the worker mid-finetune: restarted, the run completes without r
   const { runId } = await env.maft.startRun(config, { runId: 'kill-worker-test' });
 
   const iteration = join(env.runDir(runId), 'iter-1');
-  const caught = await waitFor('a finetune past its first checkpoint', 150_000, async () => {
+  const caught = await waitFor('a finetune past its first checkpoint', 300_000, async () => {
     const steps = existsSync(iteration) ? readdirSync(iteration).filter((d) => d.startsWith('finetune-')) : [];
     return steps.find((d) => existsSync(join(iteration, d, 'checkpoints', 'checkpoint.bin')) && !existsSync(join(iteration, d, 'manifest.json')));
   }, 20);

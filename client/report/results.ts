@@ -6,6 +6,8 @@ import type { IterationResult, RunState } from '../../experiment/run-types';
 
 export interface IterationReport {
   iteration: number;
+  /** eval.parquet of this evaluation, relative to the run directory (per-question outcomes). */
+  evalFile: string;
   accuracy: number;
   stderr: number;
   questions: number;
@@ -31,6 +33,7 @@ export function iterationReport(r: IterationResult): IterationReport {
   const e = r.evaluation;
   return {
     iteration: r.iteration,
+    evalFile: e.path,
     accuracy: e.accuracy,
     stderr: e.stderr,
     questions: e.questions,

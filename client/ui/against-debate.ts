@@ -1,9 +1,9 @@
-// The paired comparison of every evaluated iteration against debate (the base agents debating,
-// the method's iteration 0, or the debate baseline's own when it ran one) on the same held-out
-// questions, read from their eval.parquet files.
+// The paired comparison against debate of `maft results` (client/report/against-debate.ts), read
+// through the page cache and placed on the run's plan.
 import { evalSchema } from '../../data/artifacts';
-import { pairedComparison } from '../../data/method/paired-comparison';
 import type { PairedComparison } from '../../data/method/paired-comparison';
+import { againstDebate } from '../report/against-debate';
+import type { RunResults } from '../report/results';
 import { EVAL_FILE, inStep, stepDir } from '../../experiment/run-layout';
 import type { RunArtifacts } from './artifacts';
 import { MAIN, findIteration } from './plan';
@@ -23,17 +23,9 @@ export function debateReference(plan: readonly PlannedMethod[]): PlannedIteratio
   return findIteration(plan, 'debate', 0) ?? findIteration(plan, MAIN, 0);
 }
 
-export async function compareWithDebate(artifacts: RunArtifacts, runId: string, plan: readonly PlannedMethod[]): Promise<{ reference: PlannedIteration; rows: ComparedIteration[] } | null> {
-  const reference = debateReference(plan);
-  const referenceRows = reference ? await artifacts.rows(evalSchema, runId, evalFileOf(reference)) : null;
-  if (!reference || !referenceRows) return null;
-  const rows: ComparedIteration[] = [];
-  for (const method of plan) {
-    for (const it of method.iterations) {
-      if (it.dir === reference.dir) continue;
-      const evalRows = await artifacts.rows(evalSchema, runId, evalFileOf(it));
-      if (evalRows) rows.push({ variant: it.variant, iteration: it.iteration, ...pairedComparison(referenceRows, evalRows) });
-    }
-  }
-  return { reference, rows };
+export async function compareWithDebate(artifacts: RunArtifacts, results: RunResults, plan: readonly PlannedMethod[]): Promise<{ reference: PlannedIteration; rows: ComparedIteration[] } | null> {
+  const paired = await againstDebate(results, (evalFile) => artifacts.rows(evalSchema, results.runId, evalFile));
+  const reference = paired ? findIteration(plan, paired.reference.method, paired.reference.iteration) : undefined;
+  if (!paired || !reference) return null;
+  return { reference, rows: paired.rows.map(({ method, ...p }) => ({ variant: method, ...p })) };
 }

@@ -38,7 +38,7 @@ export async function renderRoute(ctx: PageContext, path: string, query: URLSear
   const view = await ctx.store.run(runId);
   switch (m[2]) {
     case undefined:
-      return runPage({ view, comparison: await compareWithDebate(ctx.artifacts, runId, view.plan), timeline: await runTimeline(ctx.store.maft.client, runId), now: ctx.now() });
+      return runPage({ view, comparison: await compareWithDebate(ctx.artifacts, view.results, view.plan), timeline: await runTimeline(ctx.store.maft.client, runId), now: ctx.now() });
     case 'debates':
       return debates(ctx, view, query);
     case 'datasets':

@@ -3,8 +3,9 @@
 // model and a ~27M Llama config, against a plain 1024³ MatMul through ORT in the same run:
 // training GFLOP/s as a fraction of it, KV-cache decoding vs recomputing the sequence at 256
 // tokens, and the peak RSS of training (each training run is a child process, so its peak
-// is its own, and the MatMul baseline is measured in that process around the steps). Prints
-// one JSON object and a table.
+// is its own, and the MatMul baseline is measured in that process around the steps). Then the
+// tiny model at the demo's own shapes (bench/demo.ts): LoRA finetuning and debate sampling
+// tokens/s. Prints one JSON object and two tables.
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,6 +22,7 @@ import { Graph } from '../lm/onnx/graph';
 import { matmul } from '../lm/onnx/ops';
 import { Session } from '../lm/onnx/session';
 import { trainModel } from '../lm/train/train-model';
+import { DEMO_HEADER, demoFigures, demoRows } from './demo';
 import { intOption } from './lib/args';
 import { median } from './lib/median';
 import { printTable } from './lib/table';
@@ -213,16 +215,19 @@ export async function run(args: string[]): Promise<void> {
     ]);
   }
   const big = results.llama27m as { training: TrainingFigures };
+  const demo = await demoFigures(1, 190, 32);
   const summary = {
     benchmark: 'lm',
     threads,
     loadAverage: loadavg()[0],
     ...results,
+    demo,
     trainingFractionOfMatmul: big.training.fractionOfMatmul,
     targets: { trainingFractionOfMatmul: 0.35, kvSpeedupAt256: 5 },
   };
   console.log(JSON.stringify(summary));
   const header = ['config', 'params', 'decode tok/s b1', 'decode tok/s b32', 'kv vs recompute @256', 'train tok/s', 'train GFLOP/s', 'of MatMul', 'train peak RSS MiB'];
   printTable(header, rows);
+  printTable(DEMO_HEADER, demoRows(demo));
   console.log(`MatMul 1024³ around the 27M training: ${big.training.matmulGflops.toFixed(1)} GFLOP/s; training = ${(100 * big.training.fractionOfMatmul).toFixed(0)}% of it (load average ${summary.loadAverage.toFixed(1)})`);
 }

@@ -9,7 +9,7 @@ import type { ModelConfig } from '../model-config';
 import { Session, type TensorValue } from '../onnx/session';
 import type { RuntimeOptions } from '../types';
 import { buildInferenceGraph, HEAD_WEIGHT_INPUT, loraInputName } from './inference-graph';
-import { append, selectRows, slotMask, SlotKvCache, storeFor, type KvLayout } from './kv-cache';
+import { append, rowsOf, selectRows, slotMask, SlotKvCache, storeFor, type KvLayout } from './kv-cache';
 import { LORA_MODULES, loraFeatures } from '../lora-modules';
 
 /** The shape constraints the graphs rely on; names the first field that breaks one. */
@@ -113,8 +113,8 @@ export class OnnxDecoder implements Decoder {
       [HEAD_WEIGHT_INPUT]: { data: heads, dims: [heads.length / hiddenSize, hiddenSize] },
     };
     for (let i = 0; i < numLayers; i++) {
-      feeds[`past_key.${i}`] = { data: store.keys[i], dims: [B, hkv, slots, hd] };
-      feeds[`past_value.${i}`] = { data: store.values[i], dims: [B, hkv, slots, hd] };
+      feeds[`past_key.${i}`] = { data: rowsOf(store.keys[i], this.layout, B, slots), dims: [B, hkv, slots, hd] };
+      feeds[`past_value.${i}`] = { data: rowsOf(store.values[i], this.layout, B, slots), dims: [B, hkv, slots, hd] };
     }
     const out = await this.session.run(feeds);
     const keys: Float32Array[] = [];

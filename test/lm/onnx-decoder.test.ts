@@ -66,15 +66,20 @@ test('KV-cache decoding gives the full-sequence logits, with a left-padded row',
   }
 });
 
+/** A forward of `tokens` (row-major [batch, T]) at positions t.., every token visible. */
+function stepOf(decoder: Decoder) {
+  return (cache: KvCache | undefined, tokens: number[], t: number, batch: number) =>
+    decoder.forward({
+      tokens: Int32Array.from(tokens), batch, length: tokens.length / batch,
+      attentionMask: new Uint8Array(batch * (t + tokens.length / batch)).fill(1),
+      positions: Int32Array.from(tokens, (_, i) => t + (i % (tokens.length / batch))), lastOnly: true, cache,
+    });
+}
+
 test('selectRows keeps the chosen sequences decoding as before', async () => {
   const decoder = await createOnnxDecoder(config, initRandomWeights(config, 2, 0.3), runtime);
   try {
-    const step = (cache: KvCache | undefined, tokens: number[], t: number, batch: number) =>
-      decoder.forward({
-        tokens: Int32Array.from(tokens), batch, length: tokens.length / batch,
-        attentionMask: new Uint8Array(batch * (t + tokens.length / batch)).fill(1),
-        positions: Int32Array.from(tokens, (_, i) => t + (i % (tokens.length / batch))), lastOnly: true, cache,
-      });
+    const step = stepOf(decoder);
     const prefill = await step(undefined, [1, 2, 3, 4, 5, 6, 7, 8, 9], 0, 3);
     const both = await step(prefill.cache, [10, 11, 12], 3, 3);
     const picked = decoder.selectRows(prefill.cache, [2, 0]);
@@ -82,6 +87,29 @@ test('selectRows keeps the chosen sequences decoding as before', async () => {
     const some = await step(picked, [12, 10], 3, 2);
     const d = Math.max(maxDiff(some.logits.subarray(0, V), both.logits.subarray(2 * V)), maxDiff(some.logits.subarray(V), both.logits.subarray(0, V)));
     assert.ok(d < TOL, `selected rows differ by ${d}`);
+  } finally {
+    await decoder.close();
+  }
+});
+
+test('selectRows of the newest cache in batch order narrows it in place; the caches before it are stale', async () => {
+  const decoder = await createOnnxDecoder(config, initRandomWeights(config, 3, 0.3), runtime);
+  try {
+    const step = stepOf(decoder);
+    const prefill = await step(undefined, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], 0, 4);
+    // Reference: all four rows decoding on (a copy of the prefill, so the original stays fresh).
+    let all = await step(decoder.selectRows(prefill.cache, [0, 1, 2, 3].reverse()), [13, 14, 15, 16].reverse(), 3, 4);
+    let kept = await step(decoder.selectRows(prefill.cache, [1, 3]), [14, 16], 3, 2);
+    assert.throws(() => decoder.selectRows(prefill.cache, [0]), LmInputError);
+    await assert.rejects(step(prefill.cache, [13, 14, 15, 16], 3, 4), LmInputError);
+    let worst = 0;
+    for (let t = 4; t < 8; t++) {
+      // all's rows are reversed: row 3 - b of it is row b of the prefill.
+      worst = Math.max(worst, maxDiff(kept.logits.subarray(0, V), all.logits.subarray(2 * V, 3 * V)), maxDiff(kept.logits.subarray(V), all.logits.subarray(0, V)));
+      all = await step(all.cache, [(4 * t) % V, (3 * t) % V, (2 * t) % V, t], t, 4);
+      kept = await step(kept.cache, [(2 * t) % V, (4 * t) % V], t, 2);
+    }
+    assert.ok(worst < TOL, `narrowed rows differ by ${worst}`);
   } finally {
     await decoder.close();
   }

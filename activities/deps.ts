@@ -1,11 +1,13 @@
 // What the activities need from the outside world, injected by worker.ts (real lm/, real file
 // system) or by tests (the same real pieces, plus a fault hook).
 import type { PipelineStep } from '../experiment/pipeline-steps';
-import type { FinetuneRequest, FinetuneResult, LanguageModel, RuntimeOptions } from '../lm/types';
+import type { FinetuneRequest, FinetuneResult, LanguageModel, RlFinetuneRequest, RuntimeOptions } from '../lm/types';
 
 export interface ModelRuntime {
   openModel(modelDir: string, runtime: RuntimeOptions): Promise<LanguageModel>;
   finetune(request: FinetuneRequest): Promise<FinetuneResult>;
+  /** RL objectives (MAGRPO's policy update). */
+  finetuneRl(request: RlFinetuneRequest): Promise<FinetuneResult>;
 }
 
 export interface ActivityLog {

@@ -1,14 +1,27 @@
 // The activities, built from their dependencies (the Temporal samples' dependency-injection
 // pattern): workflows import only the type of this factory.
-import type { DebateShardInput, EvaluateInput, FinetuneAgentInput, MajorityVoteInput, PrepareRunInput, SplitDatasetsInput } from '../experiment/step-types';
+import type {
+  AdvantagesInput,
+  DebateShardInput,
+  EvaluateInput,
+  FinetuneAgentInput,
+  MajorityVoteInput,
+  PolicyUpdateInput,
+  PrepareRunInput,
+  RolloutShardInput,
+  SplitDatasetsInput,
+} from '../experiment/step-types';
 import type { ActivityDeps } from './deps';
+import { computeAdvantages } from './compute-advantages';
 import { evaluate } from './evaluate';
 import { toActivityFailure } from './failures';
 import { finetuneAgent } from './finetune-agent';
 import { generateDebate } from './generate-debate';
+import { generateRollouts } from './generate-rollouts';
 import { majorityVote } from './majority-vote';
 import { createModelPool } from './model-pool';
 import type { ModelPool } from './model-pool';
+import { policyUpdate } from './policy-update';
 import { prepareRun } from './prepare-run';
 import { splitAgentDatasets } from './split-agent-datasets';
 
@@ -29,6 +42,9 @@ export function createActivities(deps: ActivityDeps, models: ModelPool = createM
     splitAgentDatasets: step((input: SplitDatasetsInput) => splitAgentDatasets(deps, input)),
     finetuneAgent: step((input: FinetuneAgentInput) => finetuneAgent(deps, input)),
     evaluate: step((input: EvaluateInput) => evaluate(deps, models, input)),
+    generateRollouts: step((input: RolloutShardInput) => generateRollouts(deps, models, input)),
+    computeAdvantages: step((input: AdvantagesInput) => computeAdvantages(deps, input)),
+    policyUpdate: step((input: PolicyUpdateInput) => policyUpdate(deps, models, input)),
   };
 }
 

@@ -90,14 +90,16 @@ export async function connectMaft(options: ConnectOptions = {}): Promise<MaftCli
       workflowTaskQueue: temporal.taskQueues.cpu.name,
       searchAttributes,
     };
+    // The method decides the workflow; both take a RunInput and return a RunState.
+    const workflowType = runWorkflowType(config);
     await client.workflow
-      .start('multiagentFinetune', {
+      .start(workflowType, {
         workflowId: runId,
         taskQueue: temporal.taskQueues.cpu.name,
         args: [input],
         memo: { config },
         workflowIdReusePolicy: reuse,
-        staticSummary: `multiagent finetuning: ${config.task.name}, N = ${config.agents}, M = ${config.rounds}, L = ${config.iterations}`,
+        staticSummary: `${config.method === 'magrpo' ? 'MAGRPO' : 'multiagent finetuning'}: ${config.task.name}, N = ${config.agents}, M = ${config.rounds}, L = ${config.iterations}`,
         ...(searchAttributes ? { typedSearchAttributes: [{ key: runIdAttribute, value: runId }] } : {}),
       })
       .catch((err: unknown) => {
@@ -183,8 +185,9 @@ export async function connectMaft(options: ConnectOptions = {}): Promise<MaftCli
 
     async listRuns() {
       const out: RunListing[] = [];
-      for await (const w of client.workflow.list({ query: "WorkflowType = 'multiagentFinetune'" })) {
-        if (w.type !== 'multiagentFinetune') continue;
+      const types: readonly string[] = runWorkflowTypes;
+      for await (const w of client.workflow.list({ query: `WorkflowType IN (${types.map((t) => `'${t}'`).join(', ')})` })) {
+        if (!types.includes(w.type)) continue;
         const accuracy = w.searchAttributes?.MaftAccuracy?.[0];
         out.push({
           runId: w.workflowId,
@@ -203,6 +206,13 @@ export async function connectMaft(options: ConnectOptions = {}): Promise<MaftCli
 
     close: () => connection.close(),
   };
+}
+
+/** The workflow types of a run, one per method that runs (maporl is refused by the config loader). */
+const runWorkflowTypes = ['multiagentFinetune', 'magrpo'] as const;
+
+export function runWorkflowType(config: ExperimentConfig): (typeof runWorkflowTypes)[number] {
+  return config.method === 'magrpo' ? 'magrpo' : 'multiagentFinetune';
 }
 
 function pendingSteps(d: WorkflowExecutionDescription): RunningStep[] {

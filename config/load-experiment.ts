@@ -42,8 +42,8 @@ function validateExperiment(source: YamlSource): ExperimentConfig {
     fail(['magrpo', 'reward', 'module'], `reward module not found: ${config.magrpo.reward.module}`);
   }
   // Last, so that a config for a method still being built is checked completely first.
-  if (config.method !== 'multiagent-ft') {
-    fail(['method'], `"${config.method}" is validated, but the workflows are not built yet; only multiagent-ft runs`);
+  if (config.method === 'maporl') {
+    fail(['method'], `"${config.method}" is validated, but the workflows are not built yet; multiagent-ft and magrpo run`);
   }
   return config;
 }

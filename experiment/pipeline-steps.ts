@@ -8,6 +8,10 @@ export const pipelineSteps = [
   'splitAgentDatasets',
   'finetuneAgent',
   'evaluate',
+  // MAGRPO (workflows/magrpo-iteration.ts): rollout trees, joint rewards and advantages, policy gradient.
+  'generateRollouts',
+  'computeAdvantages',
+  'policyUpdate',
 ] as const;
 export type PipelineStep = (typeof pipelineSteps)[number];
 
@@ -19,6 +23,9 @@ export const stepQueue: Record<PipelineStep, 'cpu' | 'gpu'> = {
   splitAgentDatasets: 'cpu',
   finetuneAgent: 'gpu',
   evaluate: 'gpu',
+  generateRollouts: 'gpu',
+  computeAdvantages: 'cpu',
+  policyUpdate: 'gpu',
 };
 
 /** Resolved options of one step, durations in milliseconds (workflow inputs carry no units). */

@@ -18,6 +18,13 @@
 //                                                so the next iteration's input hash is unchanged)
 //     eval-debate/shard-<k>/debate.parquet       generateDebate on held-out questions
 //     evaluate/eval.parquet                      evaluate
+//   MAGRPO (method: magrpo) writes iter-<l>/ at the top of the run too, with:
+//     rollouts/shard-<k>/rollouts.parquet        generateRollouts: every completion of the rollout
+//                                                trees of shard k's training questions
+//     advantages/advantages.parquet              computeAdvantages: return and advantage per completion
+//     advantages/joint-rewards.parquet           the joint reward and return of every joint action
+//     policy-agent-<n>/adapter/, losses.parquet  policyUpdate of agent n (checkpoints/ while it runs)
+//     eval-debate/, evaluate/                    as above
 //
 // Every step directory also holds manifest.json (data/artifacts/manifest.ts): its input hash and
 // its outputs' hashes, which is how a retried or resumed step knows it is already done.
@@ -37,9 +44,12 @@ export const LOSSES_FILE = 'losses.parquet';
 /** The steps a finetune has reported so far, in its checkpoints/ directory: a retried attempt continues it. */
 export const LOSS_SCRATCH_FILE = 'losses.tsv';
 export const PARTIAL_DIR = 'partial';
+export const ROLLOUTS_FILE = 'rollouts.parquet';
+export const ADVANTAGES_FILE = 'advantages.parquet';
+export const JOINT_REWARDS_FILE = 'joint-rewards.parquet';
 
 /** The step directories of an iteration (finetune steps are named per trainee, below). */
-export type IterationStep = 'debate' | 'votes' | 'datasets' | 'eval-debate' | 'evaluate';
+export type IterationStep = 'debate' | 'votes' | 'datasets' | 'eval-debate' | 'evaluate' | 'rollouts' | 'advantages';
 
 const SAFE_RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -53,9 +63,9 @@ export function questionsFile(split: Split): string {
   return `${QUESTIONS_DIR}/${split}.parquet`;
 }
 
-/** The main method's artifacts live at the top of the run; a baseline's under baselines/<name>/. */
+/** The main method's artifacts (multiagent-ft or magrpo) live at the top of the run; a baseline's under baselines/<name>/. */
 function variantPrefix(variant: VariantName): string {
-  return variant === 'multiagent-ft' ? '' : `baselines/${variant}/`;
+  return variant === 'multiagent-ft' || variant === 'magrpo' ? '' : `baselines/${variant}/`;
 }
 
 export function iterationDir(variant: VariantName, iteration: number): string {
@@ -74,6 +84,11 @@ export function stepDir(iterDir: string, step: IterationStep): string {
 /** finetune-<role>-<n> for agent n's role, finetune-shared for the one model every agent shares (agent 0). */
 export function finetuneStepDir(iterDir: string, trainee: { agent: number; role: AgentRole }): string {
   return `${iterDir}/${trainee.agent === 0 ? 'finetune-shared' : `finetune-${trainee.role}-${trainee.agent}`}`;
+}
+
+/** MAGRPO's policy update of agent n (1-based). */
+export function policyStepDir(iterDir: string, agent: number): string {
+  return `${iterDir}/policy-agent-${agent}`;
 }
 
 /** Shard k (0-based index) of a debate step: shard-<k+1>. */

@@ -1,9 +1,11 @@
 // Inputs, results and progress of the workflows. Small by design: paths and summaries.
 import type {
+  AdvantagesSummary,
   DatasetsSummary,
   DebateShardSummary,
   EvaluationSummary,
   PreparedRun,
+  RolloutShardSummary,
   TrainSummary,
   VoteSummary,
 } from './step-types';
@@ -39,7 +41,12 @@ export interface IterationResult {
   debate?: { shards: DebateShardSummary[]; questions: number; calls: number };
   votes?: VoteSummary;
   datasets?: DatasetsSummary['datasets'];
+  /** multiagent-ft: one per trainee (SFT); magrpo: one per agent (policy update, trainee "agent-<n>"). */
   training?: TrainSummary[];
+  /** magrpo: the rollout trees on the training questions, per shard. */
+  rollouts?: { shards: RolloutShardSummary[]; questions: number; completions: number };
+  /** magrpo: joint rewards, returns and group advantages. */
+  advantages?: AdvantagesSummary;
   evaluation: EvaluationSummary;
 }
 
@@ -59,7 +66,7 @@ export interface RunState {
   current: { variant: VariantName; iteration: number; workflowId: string } | null;
   /** Completed iterations per variant, in order. */
   results: Partial<Record<VariantName, IterationResult[]>>;
-  /** Final accuracy of the latest completed iteration of the main method. */
+  /** Final accuracy of the latest completed iteration of the main method (multiagent-ft or magrpo). */
   latestAccuracy: number | null;
   cancelReason: string | null;
 }

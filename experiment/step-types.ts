@@ -147,3 +147,57 @@ export interface StepHeartbeat {
 export interface DebateHeartbeat extends StepHeartbeat {
   round: number;
 }
+
+// MAGRPO (workflows/magrpo-iteration.ts).
+
+export interface RolloutShardInput extends StepContext {
+  variant: Variant;
+  iteration: number;
+  shard: QuestionRange;
+  /** Agent n's policy adapter (index n − 1), null for the base model. */
+  policies: (string | null)[];
+  /** e.g. "iter-1/rollouts". */
+  stepDir: string;
+}
+
+export interface RolloutShardSummary {
+  /** rollouts.parquet of this shard, relative to the run directory. */
+  path: string;
+  questions: number;
+  /** Tree nodes (one per question and turn-1 root, plus every expanded joint action's child). */
+  nodes: number;
+  completions: number;
+  /** Nodes per turn (index 0: turn 1). */
+  nodesPerTurn: number[];
+  generatedTokens: number;
+}
+
+export interface AdvantagesInput extends StepContext {
+  iteration: number;
+  rollouts: string[];
+  stepDir: string;
+}
+
+export interface AdvantagesSummary {
+  /** advantages.parquet: one row per completion. */
+  path: string;
+  /** joint-rewards.parquet: one row per joint action. */
+  jointRewards: string;
+  completions: number;
+  /** Mean joint reward per turn over all nodes of that turn (index 0: turn 1). */
+  meanRewardPerTurn: number[];
+  /** Groups (node × agent) whose advantages are all 0: no policy-gradient signal there. */
+  flatGroups: number;
+  groups: number;
+}
+
+export interface PolicyUpdateInput extends StepContext {
+  iteration: number;
+  /** 1-based agent. */
+  agent: number;
+  rollouts: string[];
+  advantages: string;
+  /** The agent's adapter to continue (relative to the run directory), null for the base model. */
+  init: string | null;
+  stepDir: string;
+}

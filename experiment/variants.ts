@@ -2,7 +2,8 @@
 // make it differ. Every variant runs through the same iteration workflow.
 import type { BaselineName, ExperimentConfig } from './experiment-schema';
 
-export type VariantName = 'multiagent-ft' | BaselineName;
+/** The main method of a run (multiagent-ft or magrpo), or a baseline of multiagent-ft. */
+export type VariantName = 'multiagent-ft' | 'magrpo' | BaselineName;
 
 export interface Variant {
   name: VariantName;
@@ -33,6 +34,11 @@ export function mainVariant(config: ExperimentConfig): Variant {
     training: 'per-agent',
     evaluateBase: config.evaluation.includeBase,
   };
+}
+
+/** MAGRPO's agents: N policies, each one adapter used in every turn (rounds = turns), no baselines. */
+export function magrpoVariant(config: ExperimentConfig): Variant {
+  return { ...mainVariant(config), name: 'magrpo', summarize: false, training: 'per-agent' };
 }
 
 export function baselineVariant(name: BaselineName, config: ExperimentConfig): Variant {

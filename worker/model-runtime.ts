@@ -1,7 +1,7 @@
 // The real model runtime of lm/ as the activities' dependency.
-import { finetune, openModel } from '../lm';
+import { finetune, finetuneRl, openModel } from '../lm';
 import type { ModelRuntime } from '../activities/deps';
 
 export function lmRuntime(): ModelRuntime {
-  return { openModel, finetune };
+  return { openModel, finetune, finetuneRl };
 }

@@ -29,11 +29,12 @@ export function evalReaderOf(runsRoot: string, runId: string): EvalReader {
 
 /** Null when the run evaluated no debate, or its eval files are not on this machine. */
 export async function againstDebate(results: RunResults, read: EvalReader): Promise<AgainstDebate | null> {
+  const main = results.config?.method === 'magrpo' ? 'magrpo' : 'multiagent-ft';
   const reports: [string, IterationReport][] = [
-    ...results.iterations.map((r): [string, IterationReport] => ['multiagent-ft', r]),
+    ...results.iterations.map((r): [string, IterationReport] => [main, r]),
     ...Object.entries(results.baselines).flatMap(([name, rs]) => rs.map((r): [string, IterationReport] => [name, r])),
   ];
-  const reference = reports.find(([m, r]) => m === 'debate' && r.iteration === 0) ?? reports.find(([m, r]) => m === 'multiagent-ft' && r.iteration === 0);
+  const reference = reports.find(([m, r]) => m === 'debate' && r.iteration === 0) ?? reports.find(([m, r]) => m === main && r.iteration === 0);
   if (!reference) return null;
   const referenceRows = await read(reference[1].evalFile);
   if (!referenceRows) return null;

@@ -43,7 +43,7 @@ function where(p: RunProgress): string {
 }
 
 function accuracies(p: RunProgress): string {
-  const done = p.run?.results['multiagent-ft'] ?? [];
+  const done = p.run?.results['multiagent-ft'] ?? p.run?.results.magrpo ?? [];
   return done.map((r) => `iter-${r.iteration} ${(100 * r.evaluation.accuracy).toFixed(1)}% ± ${(100 * r.evaluation.stderr).toFixed(1)}`).join(', ');
 }
 

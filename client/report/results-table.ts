@@ -22,7 +22,7 @@ export function resultsTable(results: RunResults): string {
       losses.length ? num(losses.reduce((a, b) => a + b, 0) / losses.length) : '–',
     ]);
   };
-  for (const r of results.iterations) add('multiagent-ft', r);
+  for (const r of results.iterations) add(results.config?.method === 'magrpo' ? 'magrpo' : 'multiagent-ft', r);
   for (const [name, reports] of Object.entries(results.baselines)) for (const r of reports) add(name, r);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');

@@ -51,11 +51,13 @@ export function iterationReport(r: IterationResult): IterationReport {
 }
 
 export function runResults(state: RunState | null, base: { runId: string; status: string; error?: string; config: ExperimentConfig | null }): RunResults {
+  // The run's main method: multiagent-ft, or magrpo (whose iterations are its variant "magrpo").
+  const main = base.config?.method === 'magrpo' || state?.results.magrpo ? 'magrpo' : 'multiagent-ft';
   const baselines: Record<string, IterationReport[]> = {};
   for (const [name, results] of Object.entries(state?.results ?? {})) {
-    if (name !== 'multiagent-ft' && results) baselines[name] = results.map(iterationReport);
+    if (name !== main && results) baselines[name] = results.map(iterationReport);
   }
-  return { ...base, iterations: (state?.results['multiagent-ft'] ?? []).map(iterationReport), baselines };
+  return { ...base, iterations: (state?.results[main] ?? []).map(iterationReport), baselines };
 }
 
 /**

@@ -20,7 +20,7 @@ export function accuracyPlotSvg(results: RunResults): string | null {
   const series: AccuracySeries[] = [];
   const references: AccuracyReference[] = [];
   const points = (reports: RunResults['iterations']) => reports.map((r) => ({ iteration: r.iteration, accuracy: r.accuracy, stderr: r.stderr }));
-  if (results.iterations.length > 0) series.push({ label: 'multiagent FT', points: points(results.iterations) });
+  if (results.iterations.length > 0) series.push({ label: results.config?.method === 'magrpo' ? 'MAGRPO' : 'multiagent FT', points: points(results.iterations) });
   for (const [name, reports] of Object.entries(results.baselines)) {
     if (reports.length === 0) continue;
     const iterates = reports.some((r) => r.iteration > 0);

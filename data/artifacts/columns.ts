@@ -58,7 +58,7 @@ export function columnData(type: ColumnType, values: readonly unknown[]): Data {
       return makeData({ type: new Bool(), length: values.length, ...validity(values), data });
     }
     default: {
-      // List columns are small (votes); the generic builder is fine for them.
+      // List columns (votes; MAGRPO's per-token ids and log-probs, a few hundred per row) use the generic builder.
       const builder = makeBuilder({ type: arrowType(type), nullValues: [null, undefined] });
       for (const v of values) builder.append(v);
       return builder.finish().flush();

@@ -155,3 +155,102 @@ export const trainingLogSchema: ArtifactSchema<TrainingStepRow> = {
     { field: 'loss', column: 'loss', type: 'float64', nullable: false },
   ],
 };
+
+/** Why a sampled completion ended (lm's Generation.finishReason). */
+export const finishReasons = ['stop', 'eos', 'length'] as const;
+
+/**
+ * One completion of a MAGRPO rollout tree (rollouts/shard-<k>/rollouts.parquet). A node is named
+ * by its path of joint-action indices from the question's root: "0" is turn 1, "0.2" the turn-2
+ * node reached by joint action 2 of the root, and so on.
+ */
+export interface RolloutRow {
+  questionId: string;
+  /** 1-based turn (= depth of the node). */
+  turn: number;
+  node: string;
+  /** 1..N. */
+  agent: number;
+  /** 0..K−1: which of the agent's K completions at this node. */
+  sample: number;
+  prompt: string;
+  completion: string;
+  /** The task's canonical answer extracted from the completion, null when there is none. */
+  answer: string | null;
+  /** The completion's tokens as generated (eos included), what the policy update trains on. */
+  tokenIds: number[];
+  /** log π(token) of each generated token under the sampling policy. */
+  logprobs: number[];
+  finishReason: (typeof finishReasons)[number];
+}
+
+export const rolloutSchema: ArtifactSchema<RolloutRow> = {
+  kind: 'rollout',
+  columns: [
+    { field: 'questionId', column: 'question_id', type: 'utf8', nullable: false },
+    { field: 'turn', column: 'turn', type: 'int32', nullable: false },
+    { field: 'node', column: 'node', type: 'utf8', nullable: false },
+    { field: 'agent', column: 'agent', type: 'int32', nullable: false },
+    { field: 'sample', column: 'sample', type: 'int32', nullable: false },
+    { field: 'prompt', column: 'prompt', type: 'utf8', nullable: false },
+    { field: 'completion', column: 'completion', type: 'utf8', nullable: false },
+    { field: 'answer', column: 'answer', type: 'utf8', nullable: true },
+    { field: 'tokenIds', column: 'token_ids', type: 'int32[]', nullable: false },
+    { field: 'logprobs', column: 'logprobs', type: 'float32[]', nullable: false },
+    { field: 'finishReason', column: 'finish_reason', type: 'utf8', nullable: false, values: finishReasons },
+  ],
+};
+
+/** The joint reward r_j and return R_j of one joint action of a rollout node (advantages/joint-rewards.parquet). */
+export interface JointRewardRow {
+  questionId: string;
+  turn: number;
+  node: string;
+  /** j: the joint action's index at its node (jointActions order). */
+  action: number;
+  /** The completion index (sample) of each agent in this joint action. */
+  samples: number[];
+  reward: number;
+  return: number;
+  /** Whether this joint action's child node was expanded (the branch continued). */
+  expanded: boolean;
+}
+
+export const jointRewardSchema: ArtifactSchema<JointRewardRow> = {
+  kind: 'joint-reward',
+  columns: [
+    { field: 'questionId', column: 'question_id', type: 'utf8', nullable: false },
+    { field: 'turn', column: 'turn', type: 'int32', nullable: false },
+    { field: 'node', column: 'node', type: 'utf8', nullable: false },
+    { field: 'action', column: 'action', type: 'int32', nullable: false },
+    { field: 'samples', column: 'samples', type: 'int32[]', nullable: false },
+    { field: 'reward', column: 'reward', type: 'float64', nullable: false },
+    { field: 'return', column: 'return', type: 'float64', nullable: false },
+    { field: 'expanded', column: 'expanded', type: 'bool', nullable: false },
+  ],
+};
+
+/** The return and group-relative advantage of one completion (advantages/advantages.parquet). */
+export interface AdvantageRow {
+  questionId: string;
+  turn: number;
+  node: string;
+  agent: number;
+  sample: number;
+  /** The completion's return (joint-actions.ts completionReturns). */
+  return: number;
+  advantage: number;
+}
+
+export const advantageSchema: ArtifactSchema<AdvantageRow> = {
+  kind: 'advantage',
+  columns: [
+    { field: 'questionId', column: 'question_id', type: 'utf8', nullable: false },
+    { field: 'turn', column: 'turn', type: 'int32', nullable: false },
+    { field: 'node', column: 'node', type: 'utf8', nullable: false },
+    { field: 'agent', column: 'agent', type: 'int32', nullable: false },
+    { field: 'sample', column: 'sample', type: 'int32', nullable: false },
+    { field: 'return', column: 'return', type: 'float64', nullable: false },
+    { field: 'advantage', column: 'advantage', type: 'float64', nullable: false },
+  ],
+};

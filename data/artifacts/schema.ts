@@ -1,9 +1,10 @@
 // How an artifact kind is declared: its columns, each mapping a field of the typed row interface
 // to a snake_case Parquet column (what pandas/DuckDB users see) with an Arrow type.
-import { Bool, Field, Float64, Int32, List, Schema, Utf8 } from 'apache-arrow';
+import { Bool, Field, Float32, Float64, Int32, List, Schema, Utf8 } from 'apache-arrow';
 import type { DataType } from 'apache-arrow';
 
-export type ColumnType = 'utf8' | 'int32' | 'float64' | 'bool' | 'utf8[]' | 'int32[]';
+/** float32[]: per-token log-probs (MAGRPO rollouts); values read back rounded to float32. */
+export type ColumnType = 'utf8' | 'int32' | 'float64' | 'bool' | 'utf8[]' | 'int32[]' | 'float32[]';
 
 export interface ColumnSpec<Row> {
   field: keyof Row & string;
@@ -35,6 +36,8 @@ export function arrowType(type: ColumnType): DataType {
       return new List(new Field('item', new Utf8(), true));
     case 'int32[]':
       return new List(new Field('item', new Int32(), true));
+    case 'float32[]':
+      return new List(new Field('item', new Float32(), true));
   }
 }
 

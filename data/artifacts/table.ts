@@ -17,6 +17,7 @@ const valueChecks: Record<ColumnType, (v: unknown) => boolean> = {
   bool: (v) => typeof v === 'boolean',
   'utf8[]': (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
   'int32[]': (v) => Array.isArray(v) && v.every(isInt32),
+  'float32[]': (v) => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)),
 };
 
 function checkValue<Row>(spec: ColumnSpec<Row>, value: unknown, file: string, row: number): void {

@@ -159,7 +159,9 @@ test('magrpo: CoMLRL\'s defaults, K = 4, 2 turns, sampling 0.6 / 0.6 / top-k 50'
 });
 
 test('bad RL configs are refused before any work, naming the key', () => {
-  const rl = (text: string) => configError(`${valid.replace(/agents: 3\nrounds: 2\n/, '').replace('critic:\n  w: 0.5\n', '')}${text}`);
+  const rlText = (text: string): string => `${valid.replace(/agents: 3\nrounds: 2\n/, '').replace('critic:\n  w: 0.5\n', '')}${text}`;
+  const rl = (text: string) => configError(rlText(text));
+  const loadedRl = (text: string) => parseExperimentConfig('exp.yaml', rlText(text));
   assert.equal(rl('method: magrpo\nmagrpo: { numGenerations: 1, terminationThreshold: null }\n').key, 'magrpo.numGenerations');
   assert.equal(rl('method: maporl\nmaporl: { verifier: oracle }\n').key, 'maporl.verifier');
   assert.equal(rl('method: maporl\nmaporl: { ppo: { clip: 0 } }\n').key, 'maporl.ppo.clip');
@@ -175,21 +177,24 @@ test('bad RL configs are refused before any work, naming the key', () => {
   assert.equal(rl('method: magrpo\nbaselines: [base]\n').key, 'baselines');
   // CoMLRL's −0.2 with a reward in [0, 1] would never reach turn 2.
   assert.match(rl('method: magrpo\n').message, /magrpo\.terminationThreshold: -0\.2 stops every branch after turn 1: "mean-correct" rewards are in \[0, 1\]/);
-  assert.equal(rl('method: magrpo\nrounds: 1\nmagrpo: { reward: majority-correct }\n').key, 'method', 'one turn: no branch to stop');
+  // One turn: no branch to stop, so the config loads.
+  assert.equal(loadedRl('method: magrpo\nrounds: 1\nmagrpo: { reward: majority-correct }\n').method, 'magrpo');
   // The loader's checks on disk.
   const missing = rl(`method: magrpo\nmagrpo: { reward: { module: ${join(dir, 'absent-reward.ts')} } }\n`);
   assert.equal(missing.key, 'magrpo.reward.module');
   assert.match(missing.message, /reward module not found: .*absent-reward\.ts/);
 });
 
-test('maporl and magrpo are validated, then refused until their workflows are built', () => {
+test('maporl is validated, then refused until its workflows are built; magrpo loads', () => {
+  const base = valid.replace(/agents: 3\nrounds: 2\n/, '').replace('critic:\n  w: 0.5\n', '');
+  const err = configError(`${base}method: maporl\n`);
+  assert.equal(err.key, 'method');
+  assert.match(err.message, /method: "maporl" is validated, but the workflows are not built yet; multiagent-ft and magrpo run/);
   const reward = join(dir, 'reward.ts');
   writeFileSync(reward, 'export default () => 1;\n');
-  for (const text of ['method: maporl\n', `method: magrpo\nmagrpo: { reward: { module: ${reward} } }\n`]) {
-    const err = configError(valid.replace(/agents: 3\nrounds: 2\n/, '').replace('critic:\n  w: 0.5\n', '') + text);
-    assert.equal(err.key, 'method');
-    assert.match(err.message, /method: "ma(porl|grpo)" is validated, but the workflows are not built yet/);
-  }
+  const magrpo = parseExperimentConfig('exp.yaml', `${base}method: magrpo\nmagrpo: { reward: { module: ${reward} }, terminationThreshold: 0.5 }\n`);
+  assert.ok(magrpo.method === 'magrpo');
+  assert.deepEqual(magrpo.magrpo.reward, { module: reward, export: 'default' });
 });
 
 test('every shipped config satisfies the schema', () => {

@@ -1,0 +1,76 @@
+// policyUpdate: MAGRPO's policy gradient for one agent — lm/'s finetuneRl with objective
+// { policy: pg, normalize: sequence-sum } (CoMLRL: −(Σ_t log π)·A averaged over the completions of
+// an optimizer step), plus a k3 KL penalty to the base model when magrpo.klBeta is set (reference
+// log-probs from scoreTokens on the base). Every completion of the agent in the rollout trees is
+// one example with its group-relative advantage. LoRA per magrpo.lora, continuing the agent's
+// previous adapter. Heartbeats, checkpoints, resume and losses.parquet as finetune-agent.ts.
+import { join } from 'node:path';
+import { advantageSchema, readRows, rolloutSchema } from '../data/artifacts';
+import { deriveSeed } from '../data/method/seed';
+import type { RlExample, RlFinetuneOptions, RlObjective } from '../lm/types';
+import type { PolicyUpdateInput, TrainSummary } from '../experiment/step-types';
+import type { ActivityDeps } from './deps';
+import { MaftInputError } from './failures';
+import type { ModelPool } from './model-pool';
+import { cachedStep, runDirOf } from './step-cache';
+import { trainInStep } from './train-in-step';
+
+/** Tokens packed per optimizer step: a few completions of the tiny model per step (magrpo: has no key for it yet). */
+export const POLICY_BATCH_TOKENS = 2048;
+
+export async function policyUpdate(deps: ActivityDeps, models: ModelPool, input: PolicyUpdateInput): Promise<TrainSummary> {
+  const { runId, config, iteration, agent, init, stepDir } = input;
+  if (config.method !== 'magrpo') throw new MaftInputError(`policyUpdate runs for method magrpo, not "${config.method}"`);
+  const magrpo = config.magrpo;
+  const trainee = `agent-${agent}`;
+  const seed = deriveSeed(config.seed, 'magrpo-policy', iteration, agent);
+  const objective: RlObjective = { policy: { kind: 'pg' }, normalize: 'sequence-sum', ...(magrpo.klBeta === undefined ? {} : { kl: { beta: magrpo.klBeta } }) };
+  const options: RlFinetuneOptions = {
+    method: 'lora',
+    lora: magrpo.lora,
+    learningRate: magrpo.learningRate,
+    epochs: 1,
+    batchTokens: POLICY_BATCH_TOKENS,
+    gradientAccumulation: 1,
+    weightDecay: 0,
+    betas: [0.9, 0.999],
+    warmupSteps: 0,
+    schedule: 'constant',
+    maxGradNorm: 1,
+    seed,
+  };
+  return cachedStep(deps, {
+    step: 'policyUpdate',
+    runId,
+    stepDir,
+    inputs: { model: config.model.path, objective, options, trainee, init },
+    inputPaths: [...input.rollouts, input.advantages, ...(init === null ? [] : [init])],
+    compute: async (dir) => {
+      const runDir = runDirOf(deps, runId);
+      const rollouts = (await Promise.all(input.rollouts.map((p) => readRows(rolloutSchema, join(runDir, p))))).flat().filter((r) => r.agent === agent);
+      const key = (r: { questionId: string; node: string; sample: number }): string => `${r.questionId}\u001f${r.node}\u001f${r.sample}`;
+      const advantage = new Map((await readRows(advantageSchema, join(runDir, input.advantages))).filter((a) => a.agent === agent).map((a) => [key(a), a.advantage]));
+      const examples: RlExample[] = rollouts.map((r) => {
+        const a = advantage.get(key(r));
+        if (a === undefined) throw new MaftInputError(`${input.advantages}: no advantage for agent ${agent}'s completion ${r.sample} at node ${r.node} of question ${r.questionId}`);
+        return { prompt: r.prompt, completion: r.tokenIds, advantage: a };
+      });
+      if (objective.kl) {
+        const model = await models.get(config.model.path, { device: config.model.device, threads: config.model.threads });
+        const ref = await model.scoreTokens(examples.map((e) => ({ prompt: e.prompt, completion: e.completion })));
+        ref.forEach((s, i) => (examples[i].refLogprobs = s.logprobs));
+      }
+      return trainInStep(deps, { dir, stepDir, trainee, examples: examples.length }, (target) =>
+        deps.lm.finetuneRl({
+          modelDir: config.model.path,
+          init: init === null ? undefined : join(runDir, init),
+          examples,
+          objective,
+          options,
+          runtime: { device: config.model.device, threads: config.model.threads },
+          ...target,
+        }),
+      );
+    },
+  });
+}

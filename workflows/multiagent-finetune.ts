@@ -1,81 +1,41 @@
 // One run: prepare the questions, then for the main method and every configured baseline run
 // its iterations as child workflows `<runId>/[baselines/<name>/]iter-<l>`, each starting from
 // the agents the previous one produced.
-import {
-  CancellationScope,
-  executeChild,
-  isCancellation,
-  setHandler,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
+import { executeChild } from '@temporalio/workflow';
 import { baseAgents } from '../experiment/agents';
-import { callStep } from './activity-calls';
-import { accuracyAttribute, cancelSignal, progressQuery, runIdAttribute } from './definitions';
 import { finetuneIteration } from './finetune-iteration';
+import { recordLatestAccuracy, runWorkflow } from './run-workflow';
 import type { IterationResult, PlannedVariant, RunInput, RunState } from '../experiment/run-types';
 import { iterationWorkflowId } from '../experiment/run-layout';
 import { baselineVariant, mainVariant } from '../experiment/variants';
 
 export async function multiagentFinetune(input: RunInput): Promise<RunState> {
   const { runId, config, steps, workflowTaskQueue } = input;
-  const state: RunState = {
-    runId,
-    status: 'running',
-    plan: planOf(input),
-    questions: null,
-    current: null,
-    results: {},
-    latestAccuracy: null,
-    cancelReason: null,
-  };
-  const work = new CancellationScope();
-  setHandler(progressQuery, () => state);
-  setHandler(cancelSignal, (reason?: string) => {
-    if (state.status !== 'running') return;
-    state.status = 'cancelling';
-    state.cancelReason = reason ?? 'cancelled by request';
-    work.cancel();
-  });
-  if (input.searchAttributes) upsertSearchAttributes([{ key: runIdAttribute, value: runId }]);
-
-  try {
-    await work.run(async () => {
-      const questions = await callStep(steps, 'prepareRun', `prepare ${config.task.name}: ${config.task.trainSize} train / ${config.task.testSize} test questions`, { runId, config });
-      state.questions = questions;
-      for (const { variant, iterations } of state.plan) {
-        let agents = baseAgents(variant);
-        for (const iteration of iterations) {
-          // The debate baseline is the method's iteration 0 (the base agents debating): reuse it.
-          const iteration0 = state.results['multiagent-ft']?.[0];
-          if (variant.name === 'debate' && iteration0?.iteration === 0) {
-            state.results.debate = [{ ...iteration0, variant: 'debate' }];
-            continue;
-          }
-          const workflowId = iterationWorkflowId(runId, variant.name, iteration);
-          state.current = { variant: variant.name, iteration, workflowId };
-          const result: IterationResult = await executeChild(finetuneIteration, {
-            workflowId,
-            taskQueue: workflowTaskQueue,
-            staticSummary: `${variant.name} iteration ${iteration}: ${iteration === 0 ? 'evaluate the agents before finetuning' : 'debate, vote, split datasets, finetune the agents, evaluate'}`,
-            args: [{ runId, config, steps, workflowTaskQueue, variant, iteration, agents, questions }],
-          });
-          agents = result.agents;
-          (state.results[variant.name] ??= []).push(result);
-          state.current = null;
-          if (variant.name === 'multiagent-ft') {
-            state.latestAccuracy = result.evaluation.accuracy;
-            if (input.searchAttributes) upsertSearchAttributes([{ key: accuracyAttribute, value: result.evaluation.accuracy }]);
-          }
+  return runWorkflow(input, planOf(input), async (state, questions) => {
+    for (const { variant, iterations } of state.plan) {
+      let agents = baseAgents(variant);
+      for (const iteration of iterations) {
+        // The debate baseline is the method's iteration 0 (the base agents debating): reuse it.
+        const iteration0 = state.results['multiagent-ft']?.[0];
+        if (variant.name === 'debate' && iteration0?.iteration === 0) {
+          state.results.debate = [{ ...iteration0, variant: 'debate' }];
+          continue;
         }
+        const workflowId = iterationWorkflowId(runId, variant.name, iteration);
+        state.current = { variant: variant.name, iteration, workflowId };
+        const result: IterationResult = await executeChild(finetuneIteration, {
+          workflowId,
+          taskQueue: workflowTaskQueue,
+          staticSummary: `${variant.name} iteration ${iteration}: ${iteration === 0 ? 'evaluate the agents before finetuning' : 'debate, vote, split datasets, finetune the agents, evaluate'}`,
+          args: [{ runId, config, steps, workflowTaskQueue, variant, iteration, agents, questions }],
+        });
+        agents = result.agents;
+        (state.results[variant.name] ??= []).push(result);
+        state.current = null;
+        if (variant.name === 'multiagent-ft') recordLatestAccuracy(input, state, result.evaluation.accuracy);
       }
-    });
-    state.status = 'completed';
-  } catch (err) {
-    if (!(state.status === 'cancelling' && isCancellation(err))) throw err;
-    state.status = 'cancelled';
-    state.current = null;
-  }
-  return state;
+    }
+  });
 }
 
 function planOf({ config }: RunInput): PlannedVariant[] {

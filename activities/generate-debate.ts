@@ -15,7 +15,7 @@ import { DEBATE_FILE, inStep, PARTIAL_DIR, partialRoundFile, questionsFile, shar
 import type { DebateHeartbeat, DebateShardInput, DebateShardSummary } from '../experiment/step-types';
 import type { ActivityDeps } from './deps';
 import type { ModelPool } from './model-pool';
-import { readQuestions, taskOf } from './run-files';
+import { readQuestions, samplingOf, taskOf } from './run-files';
 import { cachedStep, runDirOf } from './step-cache';
 
 export async function generateDebate(deps: ActivityDeps, models: ModelPool, input: DebateShardInput): Promise<DebateShardSummary> {
@@ -53,13 +53,7 @@ export async function generateDebate(deps: ActivityDeps, models: ModelPool, inpu
         summarize: variant.summarize,
         generationAdapters: agents.generation.map(adapterDir),
         criticAdapters: agents.critic.map(adapterDir),
-        sampling: {
-          maxNewTokens: config.sampling.maxTokens,
-          temperature: config.sampling.temperature,
-          topP: config.sampling.topP,
-          topK: config.sampling.topK,
-          stop: config.sampling.stop,
-        },
+        sampling: samplingOf(config),
         seedOf: (round: number, agent: number, role: DebateRole): number => deriveSeed(config.seed, variant.name, iteration, split, shard.index, round, agent, role),
       };
       const total = callsInDebate(setup);

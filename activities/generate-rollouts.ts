@@ -13,7 +13,7 @@ import type { ActivityDeps } from './deps';
 import { MaftInputError } from './failures';
 import { loadJointReward, rewardKey } from './magrpo-reward';
 import type { ModelPool } from './model-pool';
-import { readQuestions, taskOf } from './run-files';
+import { readQuestions, samplingOf, taskOf } from './run-files';
 import { cachedStep, runDirOf } from './step-cache';
 
 export async function generateRollouts(deps: ActivityDeps, models: ModelPool, input: RolloutShardInput): Promise<RolloutShardSummary> {
@@ -59,13 +59,7 @@ export async function generateRollouts(deps: ActivityDeps, models: ModelPool, in
         terminationThreshold: expandsByReward ? magrpo.terminationThreshold : null,
         reward,
         adapters: policies.map((p) => (p === null ? undefined : join(runDir, p))),
-        sampling: {
-          maxNewTokens: config.sampling.maxTokens,
-          temperature: config.sampling.temperature,
-          topP: config.sampling.topP,
-          topK: config.sampling.topK,
-          stop: config.sampling.stop,
-        },
+        sampling: samplingOf(config),
         seedOf: (turn: number, agent: number): number => deriveSeed(config.seed, 'magrpo-rollouts', iteration, shard.index, turn, agent),
       };
       const ctx = Context.current();

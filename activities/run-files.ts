@@ -5,12 +5,19 @@ import type { DebateRow } from '../data/artifacts';
 import { getTask } from '../data/tasks';
 import type { Question, Task } from '../data/task';
 import type { ExperimentConfig } from '../experiment/experiment-schema';
+import type { SamplingOptions } from '../lm/types';
 import type { ActivityDeps } from './deps';
 import { questionsFile } from '../experiment/run-layout';
 import type { Split } from '../experiment/step-types';
 
 export function taskOf(config: ExperimentConfig): Task {
   return getTask(config.task.name, { promptStyle: config.task.promptStyle });
+}
+
+/** The experiment's sampling section as lm/ takes it; each call adds its own seed. */
+export function samplingOf(config: ExperimentConfig): Omit<SamplingOptions, 'seed'> {
+  const { maxTokens, temperature, topP, topK, stop } = config.sampling;
+  return { maxNewTokens: maxTokens, temperature, topP, topK, stop };
 }
 
 export async function readQuestions(deps: ActivityDeps, runId: string, split: Split): Promise<Question[]> {

@@ -1,32 +1,14 @@
 // The ci-tiny run through the real CLI (`maft run --json`): embedded devserver, in-process
 // workers, real model, real Parquet. Its results and artifacts must match their schemas.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { stringify } from 'yaml';
 import { agentDatasetSchema, checkStep, debateSchema, evalSchema, questionsSchema, readRows, votesSchema } from '../../data/artifacts';
-import type { RunResults } from '../../client/report/results';
-import { freePort, manifestTimes } from './harness';
+import { manifestTimes, runConfigViaCli } from './harness';
 
 test('maft run --config configs/ci-tiny.yaml completes with schema-valid results and artifacts', { timeout: 300_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'maft-ci-tiny-'));
-  const temporalFile = join(dir, 'temporal.yaml');
-  writeFileSync(
-    temporalFile,
-    stringify({ server: { mode: 'embedded', address: `127.0.0.1:${await freePort()}`, dbPath: join(dir, 'temporal.db') }, runsDir: join(dir, 'runs') }),
-  );
-  const started = Date.now();
-  const out = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'client/bin.ts', '--temporal', temporalFile, 'run', '--config', 'configs/ci-tiny.yaml', '--run-id', 'ci-tiny-test', '--json'],
-    { encoding: 'utf8', timeout: 280_000 },
-  );
-  const seconds = (Date.now() - started) / 1000;
-  assert.equal(out.status, 0, `maft run failed after ${seconds}s:\n${out.stderr}`);
-  const results = JSON.parse(out.stdout) as RunResults;
+  const { results, runDir, seconds } = await runConfigViaCli('configs/ci-tiny.yaml', 'ci-tiny-test');
 
   assert.equal(results.runId, 'ci-tiny-test');
   assert.equal(results.status, 'completed');
@@ -53,7 +35,6 @@ test('maft run --config configs/ci-tiny.yaml completes with schema-valid results
   assert.ok(results.iterations.some((r) => r.training.some((t) => !t.skipped)), 'no agent was finetuned at all');
 
   // Every artifact reads back with its schema, and every step's manifest matches its outputs.
-  const runDir = join(dir, 'runs', 'ci-tiny-test');
   assert.equal((await readRows(questionsSchema, join(runDir, 'questions', 'train.parquet'))).length, 16);
   for (const l of [0, 1, 2]) {
     const iter = join(runDir, `iter-${l}`);

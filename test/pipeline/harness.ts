@@ -1,7 +1,8 @@
 // What the pipeline tests share: a real devserver on a free port, a temporal.yaml for it with a
 // temporary runs directory, workers in this process or as a child process, and readers of the
 // manifests that prove which steps were (not) recomputed.
-import { spawn } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -11,6 +12,7 @@ import { stringify } from 'yaml';
 import type { ActivityDeps } from '../../activities';
 import { connectMaft } from '../../client/api';
 import type { MaftClient } from '../../client/api';
+import type { RunResults } from '../../client/report/results';
 import { parseExperimentConfig } from '../../config/load-experiment';
 import type { ExperimentConfig } from '../../experiment/experiment-schema';
 import { loadTemporalConfig } from '../../config/temporal-config';
@@ -47,14 +49,41 @@ export function writeTemporalYaml(dir: string, address: string, extra: Record<st
   return file;
 }
 
-/** configs/ci-tiny.yaml, optionally edited (every occurrence replaced), validated like the CLI does. */
-export function ciTiny(edits: [string, string][] = []): ExperimentConfig {
-  let text = readFileSync('configs/ci-tiny.yaml', 'utf8');
+/** A shipped config, optionally edited (every occurrence replaced), validated like the CLI does. */
+export function shippedConfig(file: string, edits: [string, string][] = []): ExperimentConfig {
+  let text = readFileSync(file, 'utf8');
   for (const [from, to] of edits) {
-    if (!text.includes(from)) throw new Error(`ci-tiny.yaml has no "${from}"`);
+    if (!text.includes(from)) throw new Error(`${file} has no "${from}"`);
     text = text.split(from).join(to);
   }
-  return parseExperimentConfig('configs/ci-tiny.yaml', text);
+  return parseExperimentConfig(file, text);
+}
+
+/** configs/ci-tiny.yaml, optionally edited. */
+export function ciTiny(edits: [string, string][] = []): ExperimentConfig {
+  return shippedConfig('configs/ci-tiny.yaml', edits);
+}
+
+/**
+ * `maft run --config FILE --json` as a user runs it: the embedded devserver on a free port and
+ * in-process workers, in a fresh directory; the results and the run directory.
+ */
+export async function runConfigViaCli(configFile: string, runId: string): Promise<{ results: RunResults; runDir: string; seconds: number }> {
+  const dir = mkdtempSync(join(tmpdir(), `maft-${runId}-`));
+  const temporalFile = join(dir, 'temporal.yaml');
+  writeFileSync(
+    temporalFile,
+    stringify({ server: { mode: 'embedded', address: `127.0.0.1:${await freePort()}`, dbPath: join(dir, 'temporal.db') }, runsDir: join(dir, 'runs') }),
+  );
+  const started = Date.now();
+  const out = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'client/bin.ts', '--temporal', temporalFile, 'run', '--config', configFile, '--run-id', runId, '--json'],
+    { encoding: 'utf8', timeout: 280_000 },
+  );
+  const seconds = (Date.now() - started) / 1000;
+  assert.equal(out.status, 0, `maft run failed after ${seconds}s:\n${out.stderr}`);
+  return { results: JSON.parse(out.stdout) as RunResults, runDir: join(dir, 'runs', runId), seconds };
 }
 
 export interface PipelineEnv {

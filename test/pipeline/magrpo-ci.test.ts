@@ -4,44 +4,20 @@
 // the termination threshold); `maft resume` after a failed policy update recomputes nothing that
 // had finished; a reward function that throws fails the run at once, without retries.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/activity';
-import { stringify } from 'yaml';
 import { advantageSchema, checkStep, debateSchema, evalSchema, jointRewardSchema, readRows, rolloutSchema, trainingLogSchema } from '../../data/artifacts';
-import type { RunResults } from '../../client/report/results';
-import { parseExperimentConfig } from '../../config/load-experiment';
 import type { ExperimentConfig } from '../../experiment/experiment-schema';
-import { freePort, manifestTimes, startPipelineEnv } from './harness';
+import { manifestTimes, runConfigViaCli, shippedConfig, startPipelineEnv } from './harness';
 
 function magrpoCi(edits: [string, string][] = []): ExperimentConfig {
-  let text = readFileSync('configs/magrpo-ci.yaml', 'utf8');
-  for (const [from, to] of edits) {
-    if (!text.includes(from)) throw new Error(`magrpo-ci.yaml has no "${from}"`);
-    text = text.split(from).join(to);
-  }
-  return parseExperimentConfig('configs/magrpo-ci.yaml', text);
+  return shippedConfig('configs/magrpo-ci.yaml', edits);
 }
 
 test('maft run --config configs/magrpo-ci.yaml completes with schema-valid results and artifacts', { timeout: 300_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'maft-magrpo-ci-'));
-  const temporalFile = join(dir, 'temporal.yaml');
-  writeFileSync(
-    temporalFile,
-    stringify({ server: { mode: 'embedded', address: `127.0.0.1:${await freePort()}`, dbPath: join(dir, 'temporal.db') }, runsDir: join(dir, 'runs') }),
-  );
-  const started = Date.now();
-  const out = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'client/bin.ts', '--temporal', temporalFile, 'run', '--config', 'configs/magrpo-ci.yaml', '--run-id', 'magrpo-ci-test', '--json'],
-    { encoding: 'utf8', timeout: 280_000 },
-  );
-  const seconds = (Date.now() - started) / 1000;
-  assert.equal(out.status, 0, `maft run failed after ${seconds}s:\n${out.stderr}`);
-  const results = JSON.parse(out.stdout) as RunResults;
+  const { results, runDir, seconds } = await runConfigViaCli('configs/magrpo-ci.yaml', 'magrpo-ci-test');
   assert.equal(results.status, 'completed');
   assert.equal(results.config?.method, 'magrpo');
   assert.deepEqual(results.iterations.map((r) => r.iteration), [0, 1]);
@@ -56,7 +32,6 @@ test('maft run --config configs/magrpo-ci.yaml completes with schema-valid resul
   assert.deepEqual(trained.map((t) => t.trainee), ['agent-1', 'agent-2']);
   for (const t of trained) assert.ok(!t.skipped && t.steps > 0 && Number.isFinite(t.finalLoss ?? NaN), JSON.stringify(t));
 
-  const runDir = join(dir, 'runs', 'magrpo-ci-test');
   const iter = join(runDir, 'iter-1');
   const shards = readdirSync(join(iter, 'rollouts')).sort();
   assert.deepEqual(shards, ['shard-1', 'shard-2']);

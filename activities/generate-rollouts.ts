@@ -58,7 +58,7 @@ export async function generateRollouts(deps: ActivityDeps, models: ModelPool, in
         actions: jointActions(variant.agents, magrpo.numGenerations, magrpo.jointMode),
         terminationThreshold: expandsByReward ? magrpo.terminationThreshold : null,
         reward,
-        adapters: policies.map((p) => (p === null ? undefined : join(runDir, p))),
+        adapterOf: (_turn: number, agent: number): string | undefined => (policies[agent - 1] === null ? undefined : join(runDir, policies[agent - 1]!)),
         sampling: samplingOf(config),
         seedOf: (turn: number, agent: number): number => deriveSeed(config.seed, 'magrpo-rollouts', iteration, shard.index, turn, agent),
       };

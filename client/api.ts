@@ -99,7 +99,7 @@ export async function connectMaft(options: ConnectOptions = {}): Promise<MaftCli
         args: [input],
         memo: { config },
         workflowIdReusePolicy: reuse,
-        staticSummary: `${config.method === 'magrpo' ? 'MAGRPO' : 'multiagent finetuning'}: ${config.task.name}, N = ${config.agents}, M = ${config.rounds}, L = ${config.iterations}`,
+        staticSummary: `${methodTitle[config.method]}: ${config.task.name}, N = ${config.agents}, M = ${config.rounds}, L = ${config.iterations}`,
         ...(searchAttributes ? { typedSearchAttributes: [{ key: runIdAttribute, value: runId }] } : {}),
       })
       .catch((err: unknown) => {
@@ -185,7 +185,7 @@ export async function connectMaft(options: ConnectOptions = {}): Promise<MaftCli
 
     async listRuns() {
       const out: RunListing[] = [];
-      const types: readonly string[] = runWorkflowTypes;
+      const types: readonly string[] = Object.values(runWorkflowTypes);
       for await (const w of client.workflow.list({ query: `WorkflowType IN (${types.map((t) => `'${t}'`).join(', ')})` })) {
         if (!types.includes(w.type)) continue;
         const accuracy = w.searchAttributes?.MaftAccuracy?.[0];
@@ -208,11 +208,13 @@ export async function connectMaft(options: ConnectOptions = {}): Promise<MaftCli
   };
 }
 
-/** The workflow types of a run, one per method that runs (maporl is refused by the config loader). */
-const runWorkflowTypes = ['multiagentFinetune', 'magrpo'] as const;
+/** The workflow type of each method (workflows/index.ts). */
+const runWorkflowTypes = { 'multiagent-ft': 'multiagentFinetune', maporl: 'maporl', magrpo: 'magrpo' } as const;
 
-export function runWorkflowType(config: ExperimentConfig): (typeof runWorkflowTypes)[number] {
-  return config.method === 'magrpo' ? 'magrpo' : 'multiagentFinetune';
+const methodTitle = { 'multiagent-ft': 'multiagent finetuning', maporl: 'MAPoRL', magrpo: 'MAGRPO' } as const;
+
+export function runWorkflowType(config: ExperimentConfig): (typeof runWorkflowTypes)[ExperimentConfig['method']] {
+  return runWorkflowTypes[config.method];
 }
 
 function pendingSteps(d: WorkflowExecutionDescription): RunningStep[] {

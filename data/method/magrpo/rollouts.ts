@@ -28,8 +28,8 @@ export interface RolloutSetup {
   terminationThreshold: number | null;
   /** The joint reward of one joint action (needed only with a termination threshold and turns ≥ 2). */
   reward(input: JointRewardInput, action: readonly number[]): Promise<number>;
-  /** Policy adapter directory of agent n (index n − 1); undefined for the base model. */
-  adapters: readonly (string | undefined)[];
+  /** The policy adapter directory of an agent in a turn (1-based); undefined for the base model. */
+  adapterOf(turn: number, agent: number): string | undefined;
   sampling: Omit<SamplingOptions, 'seed'>;
   seedOf(turn: number, agent: number): number;
 }
@@ -70,7 +70,7 @@ export async function runRollouts(model: LanguageModel, setup: RolloutSetup, aft
     // generations[n][i·K + s]: agent n+1's completion s at frontier node i.
     const generations: Generation[][] = await Promise.all(
       Array.from({ length: agents }, async (_, n) => {
-        const requests = frontier.flatMap((p) => Array.from({ length: k }, () => ({ prompt: p.prompts[n], adapter: setup.adapters[n] })));
+        const requests = frontier.flatMap((p) => Array.from({ length: k }, () => ({ prompt: p.prompts[n], adapter: setup.adapterOf(turn, n + 1) })));
         const out = await model.generate(requests, { ...setup.sampling, seed: setup.seedOf(turn, n + 1) });
         afterCall?.(++calls);
         return out;

@@ -32,7 +32,7 @@ function setup(over: Partial<RolloutSetup>, rewardCalls: JointRewardInput[] = []
     terminationThreshold: 0.5,
     // The first question's root is rewarded: it stops; the second's expands.
     reward: (input) => (rewardCalls.push(input), Promise.resolve(input.questionId === questions[0].id ? 1 : 0)),
-    adapters: ['/a1', undefined],
+    adapterOf: (_turn, agent) => (agent === 1 ? '/a1' : undefined),
     sampling: { maxNewTokens: 8, temperature: 1 },
     seedOf: (turn, agent) => 10 * turn + agent,
     ...over,

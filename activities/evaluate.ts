@@ -25,11 +25,11 @@ export async function evaluate(deps: ActivityDeps, models: ModelPool, input: Eva
     step: 'evaluate',
     runId,
     stepDir,
-    inputs: { task: config.task.name, seed: config.seed, nll: config.evaluation.nllDiversity, model: config.model.path, variant, iteration, agents },
+    inputs: { task: config.task.name, seed: config.seed, nll: config.evaluation.nllDiversity, model: config.model.path, variant, iteration, agents, ...(input.from ? { from: input.from } : {}) },
     inputPaths: [questionsFile('test'), ...input.debate, ...adaptersOf(agents)],
     compute: async (dir) => {
       const task = taskOf(config);
-      const rows = await readDebate(deps, runId, input.debate);
+      const rows = await readDebate(deps, runId, input.debate, input.from);
       const debate = indexDebate(rows, variant.rounds, variant.agents, input.debate.join(', '));
       const byId = new Map((await readQuestions(deps, runId, 'test')).map((q) => [q.id, q]));
       const questions = debate.questionIds.map((id) => byId.get(id)).filter((q): q is Question => q !== undefined);

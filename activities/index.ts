@@ -7,12 +7,17 @@ import type {
   FinetuneAgentInput,
   MajorityVoteInput,
   PolicyUpdateInput,
+  PpoAdvantagesInput,
+  PpoUpdateInput,
   PrepareRunInput,
   RolloutShardInput,
+  ScoreRolloutsInput,
   SplitDatasetsInput,
+  TrainVerifierInput,
 } from '../experiment/step-types';
 import type { ActivityDeps } from './deps';
 import { computeAdvantages } from './compute-advantages';
+import { computePpoAdvantages } from './compute-ppo-advantages';
 import { evaluate } from './evaluate';
 import { toActivityFailure } from './failures';
 import { finetuneAgent } from './finetune-agent';
@@ -22,8 +27,11 @@ import { majorityVote } from './majority-vote';
 import { createModelPool } from './model-pool';
 import type { ModelPool } from './model-pool';
 import { policyUpdate } from './policy-update';
+import { ppoUpdate } from './ppo-update';
 import { prepareRun } from './prepare-run';
+import { scoreRollouts } from './score-rollouts';
 import { splitAgentDatasets } from './split-agent-datasets';
+import { trainVerifier } from './train-verifier';
 
 export function createActivities(deps: ActivityDeps, models: ModelPool = createModelPool(deps.lm)) {
   const step =
@@ -45,6 +53,10 @@ export function createActivities(deps: ActivityDeps, models: ModelPool = createM
     generateRollouts: step((input: RolloutShardInput) => generateRollouts(deps, models, input)),
     computeAdvantages: step((input: AdvantagesInput) => computeAdvantages(deps, input)),
     policyUpdate: step((input: PolicyUpdateInput) => policyUpdate(deps, models, input)),
+    trainVerifier: step((input: TrainVerifierInput) => trainVerifier(deps, models, input)),
+    scoreRollouts: step((input: ScoreRolloutsInput) => scoreRollouts(deps, models, input)),
+    computePpoAdvantages: step((input: PpoAdvantagesInput) => computePpoAdvantages(deps, input)),
+    ppoUpdate: step((input: PpoUpdateInput) => ppoUpdate(deps, input)),
   };
 }
 

@@ -53,8 +53,9 @@ export interface MaftClient {
   readonly client: Client;
   /** Whether the server has maft's search attributes. */
   readonly searchAttributes: boolean;
-  startRun(config: ExperimentConfig, options?: { runId?: string }): Promise<{ runId: string }>;
-  /** A new execution of a stopped run; finished steps are reused, the rest computed. */
+  /** `memo`: entries stored beside the config in the workflow's memo (and kept by resumeRun). */
+  startRun(config: ExperimentConfig, options?: { runId?: string; memo?: Record<string, unknown> }): Promise<{ runId: string }>;
+  /** A new execution of a stopped run with the same memo; finished steps are reused, the rest computed. */
   resumeRun(runId: string): Promise<{ runId: string }>;
   getProgress(runId: string): Promise<RunProgress>;
   getResults(runId: string, options?: { wait?: boolean }): Promise<RunResults>;
@@ -82,7 +83,7 @@ export async function connectMaft(options: ConnectOptions = {}): Promise<MaftCli
   const searchAttributes = temporal.searchAttributes && (await ensureSearchAttributes(connection, namespace));
   const handle = (runId: string): WorkflowHandle<typeof multiagentFinetune> => client.workflow.getHandle<typeof multiagentFinetune>(runId);
 
-  const start = async (runId: string, config: ExperimentConfig, reuse: WorkflowIdReusePolicy): Promise<{ runId: string }> => {
+  const start = async (runId: string, config: ExperimentConfig, reuse: WorkflowIdReusePolicy, memo: Record<string, unknown> = {}): Promise<{ runId: string }> => {
     const input: RunInput = {
       runId,
       config,
@@ -97,7 +98,7 @@ export async function connectMaft(options: ConnectOptions = {}): Promise<MaftCli
         workflowId: runId,
         taskQueue: temporal.taskQueues.cpu.name,
         args: [input],
-        memo: { config },
+        memo: { ...memo, config },
         workflowIdReusePolicy: reuse,
         staticSummary: `${methodTitle[config.method]}: ${config.task.name}, N = ${config.agents}, M = ${config.rounds}, L = ${config.iterations}`,
         ...(searchAttributes ? { typedSearchAttributes: [{ key: runIdAttribute, value: runId }] } : {}),
@@ -145,7 +146,7 @@ export async function connectMaft(options: ConnectOptions = {}): Promise<MaftCli
     temporal,
     client,
     searchAttributes,
-    startRun: (config, opts = {}) => start(checkRunId(opts.runId ?? newRunId(config)), config, WorkflowIdReusePolicy.REJECT_DUPLICATE),
+    startRun: (config, opts = {}) => start(checkRunId(opts.runId ?? newRunId(config)), config, WorkflowIdReusePolicy.REJECT_DUPLICATE, opts.memo),
 
     async resumeRun(runId) {
       const d = await describe(runId);
@@ -158,7 +159,7 @@ export async function connectMaft(options: ConnectOptions = {}): Promise<MaftCli
       }
       const config = configOf(d);
       if (!config) throw new CliError(`run ${runId} carries no config in its memo; start it again with the same --run-id`);
-      return start(runId, config, WorkflowIdReusePolicy.ALLOW_DUPLICATE);
+      return start(runId, config, WorkflowIdReusePolicy.ALLOW_DUPLICATE, d.memo);
     },
 
     async getProgress(runId) {

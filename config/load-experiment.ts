@@ -41,10 +41,6 @@ function validateExperiment(source: YamlSource): ExperimentConfig {
   if (config.method === 'magrpo' && typeof config.magrpo.reward === 'object' && !isFile(config.magrpo.reward.module)) {
     fail(['magrpo', 'reward', 'module'], `reward module not found: ${config.magrpo.reward.module}`);
   }
-  // Last, so that a config for a method still being built is checked completely first.
-  if (config.method === 'maporl') {
-    fail(['method'], `"${config.method}" is validated, but the workflows are not built yet; multiagent-ft and magrpo run`);
-  }
   return config;
 }
 

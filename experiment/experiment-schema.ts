@@ -172,6 +172,7 @@ const configSchema = z
       if (c.maporl.verifier === 'model' && c.maporl.verifierTraining.trainSize === undefined) {
         issue(['maporl', 'verifierTraining', 'trainSize'], 'required with verifier: model: the questions the verifier is trained on, disjoint from the RL ones (the paper: 7,463 of GSM8K)');
       }
+      if (c.sampling.temperature === 0) issue(['sampling', 'temperature'], 'MAPoRL samples its policies: greedy decoding (0) has no log-probabilities for the PPO ratio; the code uses 0.7');
       if (c.maporl.ppo.batchSize % c.maporl.ppo.miniBatches !== 0) {
         issue(['maporl', 'ppo', 'miniBatches'], `must divide ppo.batchSize (${c.maporl.ppo.batchSize}) into equal minibatches`);
       }

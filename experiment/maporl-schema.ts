@@ -38,6 +38,8 @@ export const maporlSchema = z
       .object({
         /** Questions drawn for the verifier, disjoint from the RL questions (paper: 7,463 of GSM8K); required with verifier: model. */
         trainSize: z.number().int().min(1).optional(),
+        /** Responses the base model samples per verifier question, labelled by correctness (maft's choice; the paper does not say). */
+        samplesPerQuestion: z.number().int().min(1).default(4),
         lora: loraSchema({ rank: 16, alpha: 32, dropout: 0.05, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] }).prefault({}),
         learningRate: z.number().positive().default(2e-4),
         epochs: z.number().int().min(1).default(1),
@@ -67,7 +69,7 @@ export const maporlSchema = z
         batchSize: z.number().int().min(1).default(32),
         miniBatches: z.number().int().min(1).default(8),
         /** ε of the clipped surrogate (TRL cliprange). */
-        clip: z.number().positive().default(0.2),
+        clip: z.number().gt(0).lt(1).default(0.2),
         /** Clip range of the value loss (TRL cliprange_value). */
         valueClip: z.number().positive().default(0.2),
         /** GAE within a turn's response (TRL gamma, lam). */

@@ -12,6 +12,11 @@ export const pipelineSteps = [
   'generateRollouts',
   'computeAdvantages',
   'policyUpdate',
+  // MAPoRL (workflows/maporl-iteration.ts): per PPO batch, rollouts (above), scores, advantages, PPO.
+  'trainVerifier',
+  'scoreRollouts',
+  'computePpoAdvantages',
+  'ppoUpdate',
 ] as const;
 export type PipelineStep = (typeof pipelineSteps)[number];
 
@@ -26,6 +31,10 @@ export const stepQueue: Record<PipelineStep, 'cpu' | 'gpu'> = {
   generateRollouts: 'gpu',
   computeAdvantages: 'cpu',
   policyUpdate: 'gpu',
+  trainVerifier: 'gpu',
+  scoreRollouts: 'gpu',
+  computePpoAdvantages: 'cpu',
+  ppoUpdate: 'gpu',
 };
 
 /** Resolved options of one step, durations in milliseconds (workflow inputs carry no units). */

@@ -25,6 +25,22 @@
 //     advantages/joint-rewards.parquet           the joint reward and return of every joint action
 //     policy-agent-<n>/adapter/, losses.parquet  policyUpdate of agent n (checkpoints/ while it runs)
 //     eval-debate/, evaluate/                    as above
+//   MAPoRL with verifier: model first writes, once per run:
+//     questions/verifier.parquet                 prepareRun: the verifier's own questions
+//     verifier/adapter/, samples.parquet         trainVerifier: PEFT SEQ_CLS adapter + score head,
+//                                                and the labelled answers it learned from
+//   MAPoRL (method: maporl) writes iter-<l>/ at the top of the run too, with one directory per PPO
+//   batch of training questions (ppo.batchSize), b = 1..:
+//     batch-<b>/rollouts/rollouts.parquet        generateRollouts: the batch's debate transcripts
+//                                                (one completion per agent and turn)
+//     batch-<b>/scores/scores.parquet            scoreRollouts: v(t, i), correctness, old and
+//                                                reference log-probs and values per token
+//     batch-<b>/advantages/advantages.parquet    computePpoAdvantages: R(t, i), incentive, GAE
+//     batch-<b>/policy-<trainee>/adapter/        ppoUpdate of a policy (trainee agent-<i>-turn-<t>,
+//     batch-<b>/value-<trainee>/adapter/         agent-<i> or shared) and of its value model; each
+//                                                with losses.parquet (checkpoints/ while it runs)
+//     eval-rollouts/shard-<k>/rollouts.parquet   generateRollouts on held-out questions
+//     evaluate/                                  as above
 //
 // Every step directory also holds manifest.json (data/artifacts/manifest.ts): its input hash and
 // its outputs' hashes, which is how a retried or resumed step knows it is already done.
@@ -47,9 +63,12 @@ export const PARTIAL_DIR = 'partial';
 export const ROLLOUTS_FILE = 'rollouts.parquet';
 export const ADVANTAGES_FILE = 'advantages.parquet';
 export const JOINT_REWARDS_FILE = 'joint-rewards.parquet';
+export const SCORES_FILE = 'scores.parquet';
+/** MAPoRL's verifier step directory, at the top of the run. */
+export const VERIFIER_DIR = 'verifier';
 
 /** The step directories of an iteration (finetune steps are named per trainee, below). */
-export type IterationStep = 'debate' | 'votes' | 'datasets' | 'eval-debate' | 'evaluate' | 'rollouts' | 'advantages';
+export type IterationStep = 'debate' | 'votes' | 'datasets' | 'eval-debate' | 'evaluate' | 'rollouts' | 'advantages' | 'scores' | 'eval-rollouts';
 
 const SAFE_RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -65,7 +84,7 @@ export function questionsFile(split: Split): string {
 
 /** The main method's artifacts (multiagent-ft or magrpo) live at the top of the run; a baseline's under baselines/<name>/. */
 function variantPrefix(variant: VariantName): string {
-  return variant === 'multiagent-ft' || variant === 'magrpo' ? '' : `baselines/${variant}/`;
+  return variant === 'multiagent-ft' || variant === 'maporl' || variant === 'magrpo' ? '' : `baselines/${variant}/`;
 }
 
 export function iterationDir(variant: VariantName, iteration: number): string {
@@ -89,6 +108,16 @@ export function finetuneStepDir(iterDir: string, trainee: { agent: number; role:
 /** MAGRPO's policy update of agent n (1-based). */
 export function policyStepDir(iterDir: string, agent: number): string {
   return `${iterDir}/policy-agent-${agent}`;
+}
+
+/** MAPoRL's PPO batch b (1-based) of an iteration. */
+export function batchDir(iterDir: string, batch: number): string {
+  return `${iterDir}/batch-${batch}`;
+}
+
+/** MAPoRL's update of one trainee's policy or value model in a PPO batch. */
+export function ppoStepDir(batchDirectory: string, model: 'policy' | 'value', trainee: string): string {
+  return `${batchDirectory}/${model}-${trainee}`;
 }
 
 /** Shard k (0-based index) of a debate step: shard-<k+1>. */

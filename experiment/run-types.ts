@@ -5,10 +5,15 @@ import type {
   DebateShardSummary,
   EvaluationSummary,
   PreparedRun,
+  PpoAdvantagesSummary,
   RolloutShardSummary,
+  ScoresSummary,
+  Split,
   TrainSummary,
+  VerifierSummary,
   VoteSummary,
 } from './step-types';
+import type { PolicySet } from './maporl-policies';
 import type { ExperimentConfig } from './experiment-schema';
 import type { PipelineStep, StepOptions } from './pipeline-steps';
 import type { AgentSet } from './agents';
@@ -47,7 +52,27 @@ export interface IterationResult {
   rollouts?: { shards: RolloutShardSummary[]; questions: number; completions: number };
   /** magrpo: joint rewards, returns and group advantages. */
   advantages?: AdvantagesSummary;
+  /** maporl: the policies after this iteration, per turn and agent (`agents` is their debate view). */
+  policies?: PolicySet;
+  /** maporl: every PPO batch of the iteration, in order. */
+  ppoBatches?: PpoBatchResult[];
   evaluation: EvaluationSummary;
+}
+
+/** MAPoRL's iteration input: the policies and value models to continue, and the verifier. */
+export interface MaporlIterationInput extends IterationInput {
+  policies: PolicySet;
+  /** The trained verifier (verifier: model), null for ground truth. */
+  verifier: string | null;
+}
+
+/** One MAPoRL PPO batch: its transcripts, scores and advantages, then the update of every trainee's policy and value model. */
+export interface PpoBatchResult {
+  batch: number;
+  rollouts: RolloutShardSummary;
+  scores: ScoresSummary;
+  advantages: PpoAdvantagesSummary;
+  training: TrainSummary[];
 }
 
 export type RunStatus = 'running' | 'completed' | 'cancelling' | 'cancelled';
@@ -69,6 +94,8 @@ export interface RunState {
   /** Final accuracy of the latest completed iteration of the main method (multiagent-ft or magrpo). */
   latestAccuracy: number | null;
   cancelReason: string | null;
+  /** maporl with verifier: model: the verifier trained before the first iteration. */
+  verifier?: VerifierSummary;
 }
 
 // A workflow sees when a step is scheduled and when it finishes; "running" comes from the server's pending activities.
@@ -79,7 +106,7 @@ export interface IterationProgress {
   iteration: number;
   step: PipelineStep | 'done';
   /** Which questions the current debate is on: training (to build datasets) or held-out (to evaluate). */
-  split: 'train' | 'test';
+  split: Split;
   shards: { done: number; total: number };
   trainees: Record<string, TraineeStatus>;
 }

@@ -2,9 +2,11 @@
 // directory) and small summaries, never data.
 import type { ExperimentConfig } from './experiment-schema';
 import type { AgentSet, Trainee } from './agents';
+import type { PolicySet, PolicyTrainee } from './maporl-policies';
 import type { Variant } from './variants';
 
-export type Split = 'train' | 'test';
+/** MAPoRL's model verifier has questions of its own (questions/verifier.parquet), drawn apart from the RL ones. */
+export type Split = 'train' | 'test' | 'verifier';
 
 /** Common to every step: which run, with which configuration. */
 export interface StepContext {
@@ -17,6 +19,8 @@ export type PrepareRunInput = StepContext;
 export interface PreparedRun {
   train: number;
   test: number;
+  /** MAPoRL with verifier: model: the verifier's questions (0 otherwise). */
+  verifier?: number;
   /** Test questions evaluated (evaluation.size or all). */
   evaluated: number;
   skippedInvalid: number;
@@ -115,7 +119,9 @@ export interface TrainSummary {
 export interface EvaluateInput extends StepContext {
   variant: Variant;
   iteration: number;
+  /** The transcripts: debate.parquet files, or with `from: 'rollouts'` rollouts.parquet files (MAPoRL). */
   debate: string[];
+  from?: 'rollouts';
   agents: AgentSet;
   stepDir: string;
 }
@@ -153,10 +159,12 @@ export interface DebateHeartbeat extends StepHeartbeat {
 export interface RolloutShardInput extends StepContext {
   variant: Variant;
   iteration: number;
+  /** MAGRPO rolls out on training questions; MAPoRL also debates the held-out ones this way to evaluate. */
+  split: Split;
   shard: QuestionRange;
-  /** Agent n's policy adapter (index n − 1), null for the base model. */
-  policies: (string | null)[];
-  /** e.g. "iter-1/rollouts". */
+  /** policies[t − 1][n − 1]: agent n's policy adapter in turn t, null for the base model. */
+  policies: (string | null)[][];
+  /** The shard's own step directory, e.g. "iter-1/rollouts/shard-2". */
   stepDir: string;
 }
 
@@ -200,4 +208,69 @@ export interface PolicyUpdateInput extends StepContext {
   /** The agent's adapter to continue (relative to the run directory), null for the base model. */
   init: string | null;
   stepDir: string;
+}
+
+// MAPoRL (workflows/maporl-iteration.ts): per PPO batch of training questions, rollouts (K = 1:
+// one debate transcript per question), scores, advantages, then a PPO update of every trainee.
+
+export interface ScoreRolloutsInput extends StepContext {
+  iteration: number;
+  /** rollouts.parquet of the batch. */
+  rollouts: string;
+  policies: PolicySet;
+  /** The trained verifier (verifier: model), null for ground-truth scores. */
+  verifier: string | null;
+  stepDir: string;
+}
+
+export interface ScoresSummary {
+  /** scores.parquet: one row per response. */
+  path: string;
+  responses: number;
+  /** Mean v(t, i) and ground-truth accuracy per turn (index 0: turn 1). */
+  meanScorePerTurn: number[];
+  accuracyPerTurn: number[];
+}
+
+export interface PpoAdvantagesInput extends StepContext {
+  iteration: number;
+  rollouts: string;
+  scores: string;
+  stepDir: string;
+}
+
+export interface PpoAdvantagesSummary {
+  /** advantages.parquet: one row per response. */
+  path: string;
+  responses: number;
+  /** Mean R(t, i) and mean incentive per turn (index 0: turn 1). */
+  meanRewardPerTurn: number[];
+  meanIncentivePerTurn: number[];
+}
+
+export interface PpoUpdateInput extends StepContext {
+  iteration: number;
+  /** 1-based PPO batch of the iteration. */
+  batch: number;
+  trainee: PolicyTrainee;
+  /** The policy (clipped surrogate) or its value model (clipped value loss). */
+  model: 'policy' | 'value';
+  rollouts: string;
+  scores: string;
+  advantages: string;
+  /** The adapter (policy) or value model to continue, null for a fresh one. */
+  init: string | null;
+  stepDir: string;
+}
+
+export interface TrainVerifierInput extends StepContext {
+  /** The verifier's step directory ("verifier"). */
+  stepDir: string;
+}
+
+export interface VerifierSummary extends TrainSummary {
+  /** samples.parquet: the base model's labelled answers the verifier learned from. */
+  samples: string;
+  /** How many of them are right. */
+  positives: number;
 }

@@ -2,8 +2,8 @@
 // make it differ. Every variant runs through the same iteration workflow.
 import type { BaselineName, ExperimentConfig } from './experiment-schema';
 
-/** The main method of a run (multiagent-ft or magrpo), or a baseline of multiagent-ft. */
-export type VariantName = 'multiagent-ft' | 'magrpo' | BaselineName;
+/** The main method of a run (multiagent-ft, maporl or magrpo), or a baseline of multiagent-ft. */
+export type VariantName = 'multiagent-ft' | 'maporl' | 'magrpo' | BaselineName;
 
 export interface Variant {
   name: VariantName;
@@ -39,6 +39,11 @@ export function mainVariant(config: ExperimentConfig): Variant {
 /** MAGRPO's agents: N policies, each one adapter used in every turn (rounds = turns), no baselines. */
 export function magrpoVariant(config: ExperimentConfig): Variant {
   return { ...mainVariant(config), name: 'magrpo', summarize: false, training: 'per-agent' };
+}
+
+/** MAPoRL's agents debate T turns (rounds); which adapters they use per turn is config.maporl.parameters (experiment/maporl-policies.ts). */
+export function maporlVariant(config: ExperimentConfig): Variant {
+  return { ...mainVariant(config), name: 'maporl', summarize: false, training: 'per-agent' };
 }
 
 export function baselineVariant(name: BaselineName, config: ExperimentConfig): Variant {

@@ -3,3 +3,5 @@ export { multiagentFinetune } from './multiagent-finetune';
 export { finetuneIteration } from './finetune-iteration';
 export { magrpo } from './magrpo';
 export { magrpoIteration } from './magrpo-iteration';
+export { maporl } from './maporl';
+export { maporlIteration } from './maporl-iteration';

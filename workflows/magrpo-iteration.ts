@@ -5,7 +5,7 @@
 import { setHandler } from '@temporalio/workflow';
 import type { AgentSet } from '../experiment/agents';
 import type { IterationInput, IterationProgress, IterationResult } from '../experiment/run-types';
-import { iterationDir, policyStepDir, stepDir } from '../experiment/run-layout';
+import { iterationDir, policyStepDir, shardDir, stepDir } from '../experiment/run-layout';
 import type { TrainSummary } from '../experiment/step-types';
 import { callStep } from './activity-calls';
 import { iterationProgressQuery } from './definitions';
@@ -24,12 +24,13 @@ export async function magrpoIteration(input: IterationInput): Promise<IterationR
   if (iteration > 0) {
     // One policy per agent, used in every turn (generation and critic slots alike).
     const policies = agents.generation;
+    const variantTurns = Array.from({ length: variant.rounds }, (_, t) => t + 1);
     const shards = questionShards(questions.train, config.debate.shardSize);
     progress.shards = { done: 0, total: shards.length };
     const rollouts = await Promise.all(
       shards.map(async (shard) => {
         const out = await callStep(steps, 'generateRollouts', `${label}: rollout trees on training questions ${shard.start + 1}–${shard.end} (shard ${shard.index + 1}/${shard.count})`, {
-          ...ctx, variant, iteration, shard, policies, stepDir: stepDir(dir, 'rollouts'),
+          ...ctx, variant, iteration, split: 'train', shard, policies: variantTurns.map(() => policies), stepDir: shardDir(stepDir(dir, 'rollouts'), shard.index),
         });
         progress.shards.done++;
         return out;

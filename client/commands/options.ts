@@ -5,6 +5,7 @@ import type { MaftClient } from '../api';
 import { loadTemporalConfig } from '../../config/temporal-config';
 import type { LoadedTemporalConfig } from '../../config/temporal-config';
 import { ensureServer } from '../../temporal/ensure-server';
+import type { FollowOptions } from '../report/progress-view';
 
 export interface GlobalOptions {
   temporal: string;
@@ -37,6 +38,11 @@ export async function withClient<T>(options: GlobalOptions, fn: (maft: MaftClien
   } finally {
     await server.close();
   }
+}
+
+/** Progress of a followed run: bars on a terminal; on stderr when stdout carries JSON. */
+export function followOptions(json: boolean | undefined): FollowOptions {
+  return { tty: !json && process.stdout.isTTY, write: (text) => void (json ? process.stderr : process.stdout).write(text) };
 }
 
 export function printJson(value: unknown): void {

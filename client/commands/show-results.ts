@@ -1,17 +1,28 @@
 // Prints results (table or JSON) and writes accuracy.svg next to the run's artifacts.
 import { againstDebate, againstDebateLines, evalReaderOf } from '../report/against-debate';
+import type { AgainstDebate } from '../report/against-debate';
 import type { RunResults } from '../report/results';
 import { resultsTable } from '../report/results-table';
 import { writeAccuracyPlot } from '../report/write-plot';
 import { printJson } from './options';
 
-export async function showResults(results: RunResults, options: { json?: boolean; runsRoot: string }): Promise<void> {
-  // The results come from the server: a plot that cannot be written (a full disk) must not hide them.
-  const plot = await writeAccuracyPlot(results, options.runsRoot).catch((err: unknown) => {
+/** The run's paired comparison against debate, and its plot written (its path; null when none). */
+export async function reportRun(results: RunResults, runsRoot: string): Promise<{ paired: AgainstDebate | null; plot: string | null }> {
+  const paired = await againstDebate(results, evalReaderOf(runsRoot, results.runId));
+  const plot = await writePlotOrSay(() => writeAccuracyPlot(results, runsRoot, paired));
+  return { paired, plot };
+}
+
+/** The results come from the server: a plot that cannot be written (a full disk) must not hide them. */
+export function writePlotOrSay(write: () => Promise<string | null>): Promise<string | null> {
+  return write().catch((err: unknown) => {
     console.error(`plot not written: ${err instanceof Error ? err.message : String(err)}`);
     return null;
   });
-  const paired = await againstDebate(results, evalReaderOf(options.runsRoot, results.runId));
+}
+
+export async function showResults(results: RunResults, options: { json?: boolean; runsRoot: string }): Promise<void> {
+  const { paired, plot } = await reportRun(results, options.runsRoot);
   if (options.json) {
     printJson({ ...results, againstDebate: paired });
     return;

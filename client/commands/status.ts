@@ -2,7 +2,7 @@
 // accuracy so far, or the error it stopped with.
 import type { Command } from 'commander';
 import { followRun, progressLines } from '../report/progress-view';
-import { globalOptions, printJson, withClient } from './options';
+import { followOptions, globalOptions, printJson, withClient } from './options';
 
 export function registerStatus(program: Command): void {
   program
@@ -13,7 +13,7 @@ export function registerStatus(program: Command): void {
     .action(async (runId: string, opts: { json?: boolean; follow?: boolean }, command: Command) => {
       await withClient(globalOptions(command), async (maft) => {
         const progress = opts.follow
-          ? await followRun(maft, runId, { tty: !opts.json && process.stdout.isTTY, write: (t) => void (opts.json ? process.stderr : process.stdout).write(t) })
+          ? await followRun(maft, runId, followOptions(opts.json))
           : await maft.getProgress(runId);
         if (opts.json) printJson(progress);
         else if (!opts.follow) for (const line of progressLines(progress)) console.log(line);

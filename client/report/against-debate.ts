@@ -7,7 +7,8 @@ import { evalSchema, readRows } from '../../data/artifacts';
 import type { EvalRow } from '../../data/artifacts';
 import { pairedComparison } from '../../data/method/paired-comparison';
 import type { PairedComparison } from '../../data/method/paired-comparison';
-import type { IterationReport, RunResults } from './results';
+import { mainMethod, methodReports } from './results';
+import type { RunResults } from './results';
 
 export interface PairedAgainstDebate extends PairedComparison {
   method: string;
@@ -29,11 +30,8 @@ export function evalReaderOf(runsRoot: string, runId: string): EvalReader {
 
 /** Null when the run evaluated no debate, or its eval files are not on this machine. */
 export async function againstDebate(results: RunResults, read: EvalReader): Promise<AgainstDebate | null> {
-  const main = results.config?.method === 'magrpo' ? 'magrpo' : 'multiagent-ft';
-  const reports: [string, IterationReport][] = [
-    ...results.iterations.map((r): [string, IterationReport] => [main, r]),
-    ...Object.entries(results.baselines).flatMap(([name, rs]) => rs.map((r): [string, IterationReport] => [name, r])),
-  ];
+  const main = mainMethod(results);
+  const reports = methodReports(results);
   const reference = reports.find(([m, r]) => m === 'debate' && r.iteration === 0) ?? reports.find(([m, r]) => m === main && r.iteration === 0);
   if (!reference) return null;
   const referenceRows = await read(reference[1].evalFile);
@@ -47,12 +45,21 @@ export async function againstDebate(results: RunResults, read: EvalReader): Prom
   return { reference: { method: reference[0], iteration: reference[1].iteration }, rows };
 }
 
+/** A difference of accuracies in points, with its sign: +3.0, -1.5. */
+export function signedPoints(x: number): string {
+  return `${x >= 0 ? '+' : '-'}${Math.abs(100 * x).toFixed(1)}`;
+}
+
+/** "+3.0 ± 1.4, z 2.10": a comparison in one short line (also the plot's annotation of its point). */
+export function pairedLabel(p: Pick<PairedComparison, 'difference' | 'stderr' | 'z'>): string {
+  return `${signedPoints(p.difference)} ± ${(100 * p.stderr).toFixed(1)}, z ${p.z === null ? '–' : p.z.toFixed(2)}`;
+}
+
 /** The comparison as lines under the results table. */
 export function againstDebateLines(paired: AgainstDebate): string[] {
   const ref = `${paired.reference.method} iteration ${paired.reference.iteration}`;
-  const signed = (x: number): string => `${x >= 0 ? '+' : '-'}${Math.abs(100 * x).toFixed(1)}`;
   return [
     `paired against debate (${ref}), on the same held-out questions:`,
-    ...paired.rows.map((p) => `  ${p.method} iter ${p.iteration}: ${signed(p.difference)} ± ${(100 * p.stderr).toFixed(1)} points, ${p.fixed} fixed, ${p.broken} broken of ${p.questions}, z ${p.z === null ? '–' : p.z.toFixed(2)}`),
+    ...paired.rows.map((p) => `  ${p.method} iter ${p.iteration}: ${signedPoints(p.difference)} ± ${(100 * p.stderr).toFixed(1)} points, ${p.fixed} fixed, ${p.broken} broken of ${p.questions}, z ${p.z === null ? '–' : p.z.toFixed(2)}`),
   ];
 }

@@ -9,6 +9,8 @@ export interface AccuracyPoint {
   accuracy: number;
   /** Standard error of the accuracy, same unit. */
   stderr: number;
+  /** Short text beside the point, e.g. the paired difference against debate. */
+  annotation?: string;
 }
 
 export interface AccuracySeries {
@@ -41,6 +43,8 @@ const REFERENCE_COLORS = ['#7f7f7f', '#bcbd22', '#17becf', '#e377c2'];
 const CAP_HALF_WIDTH = 5;
 /** Keeps the first and last error bars off the axes. */
 const X_PADDING = 16;
+/** Between an annotation's baseline and the error bar's upper cap. */
+const ANNOTATION_GAP = 5;
 
 export function renderAccuracyPlot(input: AccuracyPlotInput): string {
   validate(input);
@@ -116,6 +120,7 @@ export function renderAccuracyPlot(input: AccuracyPlotInput): string {
           '</g>',
       );
       parts.push(`<circle cx="${fmt(cx)}" cy="${fmt(y(p.accuracy))}" r="4" fill="${color}"/>`);
+      if (p.annotation) parts.push(annotation(p.annotation, cx, hi, p.iteration === 0 ? 'start' : p.iteration === maxIteration ? 'end' : 'middle', color));
     }
     parts.push('</g>');
   });
@@ -133,6 +138,15 @@ export function renderAccuracyPlot(input: AccuracyPlotInput): string {
   parts.push('</g>');
   parts.push('</svg>');
   return parts.join('\n') + '\n';
+}
+
+/**
+ * Above the error bar's upper cap, clear of the bar and the line; at the first and last iteration
+ * it starts or ends at the cap's edge instead of centring, so that it stays inside the plot.
+ */
+function annotation(text: string, cx: number, capY: number, anchor: 'start' | 'middle' | 'end', color: string): string {
+  const x = anchor === 'start' ? cx - CAP_HALF_WIDTH : anchor === 'end' ? cx + CAP_HALF_WIDTH : cx;
+  return `<text class="annotation" x="${fmt(x)}" y="${fmt(capY - ANNOTATION_GAP)}" text-anchor="${anchor}" font-size="10" fill="${color}">${escapeXml(text)}</text>`;
 }
 
 function validate(input: AccuracyPlotInput): void {

@@ -1,5 +1,7 @@
 // The results as a plain-text table: one line per method and iteration, as in the paper's tables.
+import { methodReports } from './results';
 import type { IterationReport, RunResults } from './results';
+import { textTable } from './text-table';
 
 const pct = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined || Number.isNaN(x) ? '–' : (100 * x).toFixed(digits));
 const num = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(digits));
@@ -22,9 +24,6 @@ export function resultsTable(results: RunResults): string {
       losses.length ? num(losses.reduce((a, b) => a + b, 0) / losses.length) : '–',
     ]);
   };
-  for (const r of results.iterations) add(results.config?.method === 'magrpo' ? 'magrpo' : 'multiagent-ft', r);
-  for (const [name, reports] of Object.entries(results.baselines)) for (const r of reports) add(name, r);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  for (const [method, r] of methodReports(results)) add(method, r);
+  return textTable(header, rows).join('\n');
 }

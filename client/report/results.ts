@@ -51,13 +51,27 @@ export function iterationReport(r: IterationResult): IterationReport {
 }
 
 export function runResults(state: RunState | null, base: { runId: string; status: string; error?: string; config: ExperimentConfig | null }): RunResults {
-  // The run's main method: multiagent-ft, or magrpo (whose iterations are its variant "magrpo").
-  const main = base.config?.method === 'magrpo' || state?.results.magrpo ? 'magrpo' : 'multiagent-ft';
+  // The run's main method, whose iterations are the variant of its name; the rest are baselines.
+  const main = base.config?.method ?? (state?.results.magrpo ? 'magrpo' : state?.results.maporl ? 'maporl' : 'multiagent-ft');
   const baselines: Record<string, IterationReport[]> = {};
   for (const [name, results] of Object.entries(state?.results ?? {})) {
     if (name !== main && results) baselines[name] = results.map(iterationReport);
   }
   return { ...base, iterations: (state?.results[main] ?? []).map(iterationReport), baselines };
+}
+
+/** The name of the run's main method in reports (multiagent-ft when the config is unknown). */
+export function mainMethod(results: RunResults): string {
+  return results.config?.method ?? 'multiagent-ft';
+}
+
+/** Every evaluation of the run as [method, report], the main method's first, then each baseline's. */
+export function methodReports(results: RunResults): [string, IterationReport][] {
+  const main = mainMethod(results);
+  return [
+    ...results.iterations.map((r): [string, IterationReport] => [main, r]),
+    ...Object.entries(results.baselines).flatMap(([name, rs]) => rs.map((r): [string, IterationReport] => [name, r])),
+  ];
 }
 
 /**

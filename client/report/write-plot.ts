@@ -1,33 +1,77 @@
-// accuracy.svg in the run directory: the main method over iterations, baselines as references.
+// accuracy.svg: for a run in its run directory, the main method over iterations with baselines
+// as references; for an experiment with several seeds in runs/<experimentId>/, the mean ± SE
+// across seeds. Every point is annotated with its paired difference against debate.
 import { join } from 'node:path';
 import { PLOT_FILE } from '../../experiment/run-layout';
 import { writeFileAtomic } from '../../files/atomic-write';
+import { pairedLabel, signedPoints } from './against-debate';
+import type { AgainstDebate } from './against-debate';
+import type { SeedsReport } from './across-seeds';
 import { renderAccuracyPlot } from './plot-accuracy';
-import type { AccuracyReference, AccuracySeries } from './plot-accuracy';
+import type { AccuracyPoint, AccuracyReference, AccuracySeries } from './plot-accuracy';
+import { mainMethod, methodReports } from './results';
 import type { RunResults } from './results';
 
-/** Writes the plot when there is something to draw; returns its path or null. */
-export async function writeAccuracyPlot(results: RunResults, runsRoot: string): Promise<string | null> {
-  const svg = accuracyPlotSvg(results);
-  if (svg === null) return null;
-  const path = join(runsRoot, results.runId, PLOT_FILE);
-  await writeFileAtomic(path, svg);
-  return path;
+/** Writes the plot of a run when there is something to draw; returns its path or null. */
+export async function writeAccuracyPlot(results: RunResults, runsRoot: string, paired: AgainstDebate | null = null): Promise<string | null> {
+  return writePlot(accuracyPlotSvg(results, paired), runsRoot, results.runId);
+}
+
+/** Writes the plot of an experiment with several seeds into runs/<experimentId>/; its path or null. */
+export async function writeSeedsPlot(report: SeedsReport, runsRoot: string): Promise<string | null> {
+  return writePlot(seedsPlotSvg(report), runsRoot, report.experimentId);
 }
 
 /** The plot as SVG text (also shown by `maft ui`), or null when there is nothing to draw. */
-export function accuracyPlotSvg(results: RunResults): string | null {
+export function accuracyPlotSvg(results: RunResults, paired: AgainstDebate | null = null): string | null {
+  const label = (method: string, iteration: number): string | undefined => {
+    const p = paired?.rows.find((r) => r.method === method && r.iteration === iteration);
+    return p ? pairedLabel(p) : undefined;
+  };
+  const methods = new Map<string, AccuracyPoint[]>();
+  for (const [method, r] of methodReports(results)) {
+    methods.set(method, [...(methods.get(method) ?? []), { iteration: r.iteration, accuracy: r.accuracy, stderr: r.stderr, annotation: label(method, r.iteration) }]);
+  }
+  const c = results.config;
+  return plotSvg(methods, mainMethod(results), {
+    title: `Accuracy over finetuning iterations${c ? ` (${c.task.name}, N = ${c.agents}, M = ${c.rounds})` : ''}`,
+    subtitle: `run ${results.runId}${paired ? '; above each point: paired difference against debate, points ± SE, z' : ''}`,
+  });
+}
+
+/** Mean ± SE across seeds (no bar for one seed), each point annotated with the paired difference across seeds. */
+export function seedsPlotSvg(report: SeedsReport): string | null {
+  const methods = new Map<string, AccuracyPoint[]>();
+  for (const r of report.rows) {
+    const d = r.againstDebate;
+    const annotation = d ? `${signedPoints(d.mean)} ± ${d.stderr === null ? '–' : (100 * d.stderr).toFixed(1)}, z ≥ 2 in ${d.zAtLeast2}/${d.seeds}` : undefined;
+    methods.set(r.method, [...(methods.get(r.method) ?? []), { iteration: r.iteration, accuracy: r.accuracy.mean, stderr: r.accuracy.stderr ?? 0, annotation }]);
+  }
+  return plotSvg(methods, report.rows[0]?.method ?? '', {
+    title: `Accuracy over finetuning iterations, ${report.runs.length} seed${report.runs.length === 1 ? '' : 's'}`,
+    subtitle: `experiment ${report.experimentId}: mean ± SE across seeds; above each point: paired difference against debate across seeds`,
+  });
+}
+
+const seriesLabels: Record<string, string> = { 'multiagent-ft': 'multiagent FT', magrpo: 'MAGRPO' };
+
+/** Methods that iterate become series (the main method first), the others dashed references. */
+function plotSvg(methods: Map<string, AccuracyPoint[]>, main: string, text: { title: string; subtitle: string }): string | null {
   const series: AccuracySeries[] = [];
   const references: AccuracyReference[] = [];
-  const points = (reports: RunResults['iterations']) => reports.map((r) => ({ iteration: r.iteration, accuracy: r.accuracy, stderr: r.stderr }));
-  if (results.iterations.length > 0) series.push({ label: results.config?.method === 'magrpo' ? 'MAGRPO' : 'multiagent FT', points: points(results.iterations) });
-  for (const [name, reports] of Object.entries(results.baselines)) {
-    if (reports.length === 0) continue;
-    const iterates = reports.some((r) => r.iteration > 0);
-    if (iterates) series.push({ label: name, points: points(reports) });
-    else references.push({ label: name, accuracy: reports[0].accuracy, stderr: reports[0].stderr });
+  for (const [method, points] of [...methods].sort(([a], [b]) => Number(b === main) - Number(a === main))) {
+    const label = method === main ? (seriesLabels[method] ?? method) : method;
+    if (method === main || points.some((p) => p.iteration > 0)) series.push({ label, points });
+    else references.push({ label, accuracy: points[0].accuracy, stderr: points[0].stderr });
   }
-  if (series.length === 0 && references.length === 0) return null;
-  const task = results.config ? `${results.config.task.name}, N = ${results.config.agents}, M = ${results.config.rounds}` : '';
-  return renderAccuracyPlot({ title: `Accuracy over finetuning iterations${task ? ` (${task})` : ''}`, series, references, subtitle: `run ${results.runId}` });
+  // References alone are no plot of iterations (a run whose main method has no evaluation yet).
+  if (series.length === 0) return null;
+  return renderAccuracyPlot({ ...text, series, references });
+}
+
+async function writePlot(svg: string | null, runsRoot: string, dir: string): Promise<string | null> {
+  if (svg === null) return null;
+  const path = join(runsRoot, dir, PLOT_FILE);
+  await writeFileAtomic(path, svg);
+  return path;
 }

@@ -254,3 +254,64 @@ export const advantageSchema: ArtifactSchema<AdvantageRow> = {
     { field: 'advantage', column: 'advantage', type: 'float64', nullable: false },
   ],
 };
+
+/**
+ * MAPoRL's scores of one response of a rollout transcript (scores/scores.parquet): the verifier's
+ * v(t, i), ground-truth correctness (the incentives read it), and per token the PPO policy's
+ * log-probs before the update, the reference (base) model's, and the value model's values.
+ */
+export interface ResponseScoreRow {
+  questionId: string;
+  turn: number;
+  agent: number;
+  /** v(t, i) in [0, 1]: 1/0 correctness (verifier: ground-truth) or the verifier's probability. */
+  score: number;
+  correct: boolean;
+  /** log π_old per completion token, at the sampling temperature (what the PPO ratio divides by). */
+  oldLogprobs: number[];
+  refLogprobs: number[];
+  /** V(s_x) before each completion token; 0 where the policy has no value model yet. */
+  values: number[];
+}
+
+export const responseScoreSchema: ArtifactSchema<ResponseScoreRow> = {
+  kind: 'response-score',
+  columns: [
+    { field: 'questionId', column: 'question_id', type: 'utf8', nullable: false },
+    { field: 'turn', column: 'turn', type: 'int32', nullable: false },
+    { field: 'agent', column: 'agent', type: 'int32', nullable: false },
+    { field: 'score', column: 'score', type: 'float64', nullable: false },
+    { field: 'correct', column: 'correct', type: 'bool', nullable: false },
+    { field: 'oldLogprobs', column: 'old_logprobs', type: 'float32[]', nullable: false },
+    { field: 'refLogprobs', column: 'ref_logprobs', type: 'float32[]', nullable: false },
+    { field: 'values', column: 'values', type: 'float32[]', nullable: false },
+  ],
+};
+
+/** MAPoRL's reward and per-token advantages of one response (advantages/advantages.parquet). */
+export interface ResponseAdvantageRow {
+  questionId: string;
+  turn: number;
+  agent: number;
+  /** R(t, i) of Definition 1. */
+  reward: number;
+  /** The Tables 1–2 incentive added to it at the last token. */
+  incentive: number;
+  /** GAE advantages per completion token (whitened per turn and agent when ppo.whitenAdvantages). */
+  advantages: number[];
+  /** The value model's targets per completion token. */
+  returns: number[];
+}
+
+export const responseAdvantageSchema: ArtifactSchema<ResponseAdvantageRow> = {
+  kind: 'response-advantage',
+  columns: [
+    { field: 'questionId', column: 'question_id', type: 'utf8', nullable: false },
+    { field: 'turn', column: 'turn', type: 'int32', nullable: false },
+    { field: 'agent', column: 'agent', type: 'int32', nullable: false },
+    { field: 'reward', column: 'reward', type: 'float64', nullable: false },
+    { field: 'incentive', column: 'incentive', type: 'float64', nullable: false },
+    { field: 'advantages', column: 'advantages', type: 'float32[]', nullable: false },
+    { field: 'returns', column: 'returns', type: 'float32[]', nullable: false },
+  ],
+};

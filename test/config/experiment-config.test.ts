@@ -126,7 +126,7 @@ test('maporl: the paper\'s and the code\'s defaults, agents 2 and turns 3, sampl
     rewardDiscount: 0.3,
     incentives: { alpha0: 0, alpha1: 0, beta0: 0, beta1: 0 },
     verifier: 'ground-truth',
-    verifierTraining: { lora: { rank: 16, alpha: 32, dropout: 0.05, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] }, learningRate: 2e-4, epochs: 1 },
+    verifierTraining: { samplesPerQuestion: 4, lora: { rank: 16, alpha: 32, dropout: 0.05, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] }, learningRate: 2e-4, epochs: 1 },
     parameters: 'per-turn',
     trainTurns: 'from-2',
     valueSimplification: true,
@@ -185,11 +185,17 @@ test('bad RL configs are refused before any work, naming the key', () => {
   assert.match(missing.message, /reward module not found: .*absent-reward\.ts/);
 });
 
-test('maporl is validated, then refused until its workflows are built; magrpo loads', () => {
+test('maporl and magrpo load with their defaults; maporl refuses greedy sampling and ε outside (0, 1)', () => {
   const base = valid.replace(/agents: 3\nrounds: 2\n/, '').replace('critic:\n  w: 0.5\n', '');
-  const err = configError(`${base}method: maporl\n`);
-  assert.equal(err.key, 'method');
-  assert.match(err.message, /method: "maporl" is validated, but the workflows are not built yet; multiagent-ft and magrpo run/);
+  const maporl = parseExperimentConfig('exp.yaml', `${base}method: maporl\n`);
+  assert.ok(maporl.method === 'maporl');
+  assert.equal(maporl.agents, 2);
+  assert.equal(maporl.rounds, 3);
+  assert.equal(maporl.maporl.ppo.clip, 0.2);
+  assert.equal(configError(`${base}method: maporl\nmaporl: { ppo: { clip: 0 } }\n`).key, 'maporl.ppo.clip');
+  assert.equal(configError(`${base}method: maporl\nmaporl: { ppo: { clip: 1 } }\n`).key, 'maporl.ppo.clip');
+  assert.equal(configError(`${base}method: maporl\nsampling: { temperature: 0 }\n`).key, 'sampling.temperature');
+  assert.equal(configError(`${base}method: maporl\nmaporl: { verifier: oracle }\n`).key, 'maporl.verifier');
   const reward = join(dir, 'reward.ts');
   writeFileSync(reward, 'export default () => 1;\n');
   const magrpo = parseExperimentConfig('exp.yaml', `${base}method: magrpo\nmagrpo: { reward: { module: ${reward} }, terminationThreshold: 0.5 }\n`);

@@ -80,3 +80,17 @@ void test('the PNG is a PNG of twice the SVG size', async () => {
   const view = new DataView(png.buffer, png.byteOffset);
   assert.equal(view.getUint32(16), 1280);
 });
+
+void test("a point's annotation is SVG text above its error bar, escaped, kept inside the plot at the first and last iteration", () => {
+  const svg = renderAccuracyPlot({
+    title: 't',
+    series: [{ label: 'A', points: [{ iteration: 0, accuracy: 0.4, stderr: 0.02, annotation: 'first' }, { iteration: 1, accuracy: 0.5, stderr: 0.02, annotation: '+3.0 ± 1.4, z 2.10' }, { iteration: 2, accuracy: 0.5, stderr: 0.02, annotation: 'a < b' }, { iteration: 3, accuracy: 0.5, stderr: 0.02, annotation: 'last' }] }],
+  });
+  assertBalanced(svg);
+  const texts = [...svg.matchAll(/<text class="annotation" x="[\d.]+" y="([\d.]+)" text-anchor="(\w+)"[^>]*>([^<]*)<\/text>/g)].map((m) => [m[2], m[3]]);
+  assert.deepEqual(texts, [['start', 'first'], ['middle', '+3.0 ± 1.4, z 2.10'], ['middle', 'a &lt; b'], ['end', 'last']]);
+  // Iteration 1's text sits above its bar's upper cap.
+  const bar = /<g class="error-bar" data-iteration="1"[^>]*><line [^>]*y2="([\d.]+)"/.exec(svg)!;
+  const textY = Number(/<text class="annotation" x="[\d.]+" y="([\d.]+)"[^>]*>\+3\.0/.exec(svg)![1]);
+  assert.ok(textY < Number(bar[1]), `text at y ${textY}, cap at ${bar[1]}`);
+});

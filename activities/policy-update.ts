@@ -22,7 +22,9 @@ export async function policyUpdate(deps: ActivityDeps, models: ModelPool, input:
   const { runId, config, iteration, agent, init, stepDir } = input;
   if (config.method !== 'magrpo') throw new MaftInputError(`policyUpdate runs for method magrpo, not "${config.method}"`);
   const magrpo = config.magrpo;
-  const trainee = `agent-${agent}`;
+  const trainee = agent === 0 ? 'shared' : `agent-${agent}`;
+  // Agent 0 is one policy trained on every agent's completions, each with its own advantage.
+  const mine = (a: { agent: number }): boolean => agent === 0 || a.agent === agent;
   const seed = deriveSeed(config.seed, 'magrpo-policy', iteration, agent);
   const objective: RlObjective = { policy: { kind: 'pg' }, normalize: 'sequence-sum', ...(magrpo.klBeta === undefined ? {} : { kl: { beta: magrpo.klBeta } }) };
   const options: RlFinetuneOptions = {
@@ -47,12 +49,12 @@ export async function policyUpdate(deps: ActivityDeps, models: ModelPool, input:
     inputPaths: [...input.rollouts, input.advantages, ...(init === null ? [] : [init])],
     compute: async (dir) => {
       const runDir = runDirOf(deps, runId);
-      const rollouts = (await Promise.all(input.rollouts.map((p) => readRows(rolloutSchema, join(runDir, p))))).flat().filter((r) => r.agent === agent);
-      const key = (r: { questionId: string; node: string; sample: number }): string => `${r.questionId}\u001f${r.node}\u001f${r.sample}`;
-      const advantage = new Map((await readRows(advantageSchema, join(runDir, input.advantages))).filter((a) => a.agent === agent).map((a) => [key(a), a.advantage]));
+      const rollouts = (await Promise.all(input.rollouts.map((p) => readRows(rolloutSchema, join(runDir, p))))).flat().filter(mine);
+      const key = (r: { questionId: string; node: string; agent: number; sample: number }): string => `${r.questionId}\u001f${r.node}\u001f${r.agent}\u001f${r.sample}`;
+      const advantage = new Map((await readRows(advantageSchema, join(runDir, input.advantages))).filter(mine).map((a) => [key(a), a.advantage]));
       const examples: RlExample[] = rollouts.map((r) => {
         const a = advantage.get(key(r));
-        if (a === undefined) throw new MaftInputError(`${input.advantages}: no advantage for agent ${agent}'s completion ${r.sample} at node ${r.node} of question ${r.questionId}`);
+        if (a === undefined) throw new MaftInputError(`${input.advantages}: no advantage for agent ${r.agent}'s completion ${r.sample} at node ${r.node} of question ${r.questionId}`);
         return { prompt: r.prompt, completion: r.tokenIds, advantage: a };
       });
       if (objective.kl) {

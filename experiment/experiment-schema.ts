@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { magrpoSchema, magrpoSharedDefaults } from './magrpo-schema';
 import type { MagrpoConfig } from './magrpo-schema';
+import { rlBaselineNames } from './rl-baselines';
 import { maporlSchema, maporlSharedDefaults } from './maporl-schema';
 import type { MaporlConfig } from './maporl-schema';
 
@@ -203,8 +204,12 @@ function withMethodDefaults(raw: unknown, ctx: z.RefinementCtx): unknown {
     if (raw[section] !== undefined && method !== section) issue([section], `a ${section} section is given, but method is "${method}"; set method: ${section} or remove the section`);
   }
   if (method === 'multiagent-ft') return raw;
-  for (const key of ['critic', 'finetune', 'baselines'] as const) {
-    if (raw[key] !== undefined) issue([key], `multiagent-ft's setting, unused by method "${method}" (its settings are in its \`${method}:\` section)`);
+  if (raw.baselines !== undefined) issue(['baselines'], `multiagent-ft's baselines; method "${method}" lists its own in \`${method}.baselines\` (${rlBaselineNames.join(', ')})`);
+  // critic and finetune configure SFT, which an RL run trains only for its multiagent-sft baseline.
+  const section = raw[method];
+  const sft = isRecord(section) && Array.isArray(section.baselines) && section.baselines.includes('multiagent-sft');
+  for (const key of ['critic', 'finetune'] as const) {
+    if (raw[key] !== undefined && !sft) issue([key], `multiagent-ft's setting, unused by method "${method}" unless \`${method}.baselines\` lists multiagent-sft (its settings are in its \`${method}:\` section)`);
   }
   const defaults = method === 'maporl' ? maporlSharedDefaults : magrpoSharedDefaults;
   const sampling = raw.sampling ?? {};

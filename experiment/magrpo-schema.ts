@@ -4,6 +4,7 @@
 // comlrl/trainers/reinforce/magrpo.py); the paper's experiments (OpenMLRL/LLM_Collab_Code_Generation
 // configs/magrpo_he_config.yaml) differ where noted.
 import { z } from 'zod';
+import { rlBaselinesSchema } from './rl-baselines';
 import type { AdvantageMode } from '../data/method/magrpo/group-advantages';
 import type { JointMode } from '../data/method/magrpo/joint-actions';
 import type { BuiltinReward } from '../data/method/magrpo/joint-reward';
@@ -21,6 +22,8 @@ const builtinRewards = ['mean-correct', 'majority-correct'] as const satisfies r
 
 export const magrpoSchema = z
   .object({
+    /** Trained beside the method on the same questions (experiment/rl-baselines.ts). */
+    baselines: rlBaselinesSchema,
     /** K completions per agent and node (CoMLRL num_generations; ≥ 2 for a group baseline). */
     numGenerations: z.number().int().min(2).default(4),
     /** γ of R_j = r_j + γ · mean(child returns) (CoMLRL 0.9; paper config 1.0). */

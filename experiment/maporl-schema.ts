@@ -5,6 +5,7 @@
 // abbreviated "code" below); client/README.md lists every key with its source.
 import { z } from 'zod';
 import { loraSchema } from './lora-schema';
+import { rlBaselinesSchema } from './rl-baselines';
 
 /** The shared keys MAPoRL sets when the YAML does not: 2 agents, 3 turns (code agent_num, round_num). */
 export const maporlSharedDefaults = {
@@ -16,6 +17,8 @@ export const maporlSharedDefaults = {
 
 export const maporlSchema = z
   .object({
+    /** Trained beside the method on the same questions (experiment/rl-baselines.ts). */
+    baselines: rlBaselinesSchema,
     /** γ of Definition 1 (code rule_discount 0.3; the paper only says γ ∈ [0, 1]). */
     rewardDiscount: z.number().min(0).max(1).default(0.3),
     /** α0, α1, β0, β1 of Tables 1–2 (code default [0, 0, 0, 0]; its sweep 0, 0.5, 1, 2). */

@@ -105,9 +105,9 @@ export function finetuneStepDir(iterDir: string, trainee: { agent: number; role:
   return `${iterDir}/${trainee.agent === 0 ? 'finetune-shared' : `finetune-${trainee.role}-${trainee.agent}`}`;
 }
 
-/** MAGRPO's policy update of agent n (1-based). */
+/** MAGRPO's policy update of agent n (1-based), or policy-shared for the one shared policy (agent 0). */
 export function policyStepDir(iterDir: string, agent: number): string {
-  return `${iterDir}/policy-agent-${agent}`;
+  return `${iterDir}/${agent === 0 ? 'policy-shared' : `policy-agent-${agent}`}`;
 }
 
 /** MAPoRL's PPO batch b (1-based) of an iteration. */

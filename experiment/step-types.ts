@@ -201,7 +201,7 @@ export interface AdvantagesSummary {
 
 export interface PolicyUpdateInput extends StepContext {
   iteration: number;
-  /** 1-based agent. */
+  /** 1-based agent; 0 for the one policy every agent shares (the shared-policy baseline). */
   agent: number;
   rollouts: string[];
   advantages: string;

@@ -1,9 +1,10 @@
 // The main method and its baselines/ablations (paper tables 1–2), each as the few switches that
 // make it differ. Every variant runs through the same iteration workflow.
 import type { BaselineName, ExperimentConfig } from './experiment-schema';
+import type { RlBaselineName } from './rl-baselines';
 
-/** The main method of a run (multiagent-ft, maporl or magrpo), or a baseline of multiagent-ft. */
-export type VariantName = 'multiagent-ft' | 'maporl' | 'magrpo' | BaselineName;
+/** The main method of a run (multiagent-ft, maporl or magrpo), or a baseline of multiagent-ft or of an RL method. */
+export type VariantName = 'multiagent-ft' | 'maporl' | 'magrpo' | BaselineName | RlBaselineName;
 
 export interface Variant {
   name: VariantName;
@@ -44,6 +45,16 @@ export function magrpoVariant(config: ExperimentConfig): Variant {
 /** MAPoRL's agents debate T turns (rounds); which adapters they use per turn is config.maporl.parameters (experiment/maporl-policies.ts). */
 export function maporlVariant(config: ExperimentConfig): Variant {
   return { ...mainVariant(config), name: 'maporl', summarize: false, training: 'per-agent' };
+}
+
+/**
+ * A baseline of an RL method, trained from the base model like the method (its iteration 0 is the
+ * method's): shared-policy runs the method's own iterations with one policy for every agent;
+ * multiagent-sft runs multiagent finetuning's.
+ */
+export function rlBaselineVariant(name: RlBaselineName, config: ExperimentConfig, main: Variant): Variant {
+  if (name === 'shared-policy') return { ...main, name, training: 'shared', evaluateBase: false };
+  return { ...mainVariant(config), name, evaluateBase: false };
 }
 
 export function baselineVariant(name: BaselineName, config: ExperimentConfig): Variant {

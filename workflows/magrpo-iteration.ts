@@ -45,19 +45,20 @@ export async function magrpoIteration(input: IterationInput): Promise<IterationR
     });
 
     progress.step = 'policyUpdate';
-    const agentNumbers = policies.map((_, i) => i + 1);
-    progress.trainees = Object.fromEntries(agentNumbers.map((n) => [`agent-${n}`, 'queued' as const]));
+    // The shared-policy baseline updates one policy (agent 0) on every agent's completions.
+    const agentNumbers = variant.training === 'shared' ? [0] : policies.map((_, i) => i + 1);
+    progress.trainees = Object.fromEntries(agentNumbers.map((n) => [n === 0 ? 'shared' : `agent-${n}`, 'queued' as const]));
     const advantages = result.advantages.path;
     result.training = await Promise.all(
       agentNumbers.map(async (agent): Promise<TrainSummary> => {
-        const trained = await callStep(steps, 'policyUpdate', `${label}: policy gradient of agent ${agent}`, {
-          ...ctx, iteration, agent, rollouts: rolloutFiles, advantages, init: policies[agent - 1], stepDir: policyStepDir(dir, agent),
+        const trained = await callStep(steps, 'policyUpdate', `${label}: policy gradient of ${agent === 0 ? 'the shared policy' : `agent ${agent}`}`, {
+          ...ctx, iteration, agent, rollouts: rolloutFiles, advantages, init: policies[Math.max(0, agent - 1)], stepDir: policyStepDir(dir, agent),
         });
         progress.trainees[trained.trainee] = 'done';
         return trained;
       }),
     );
-    const updated = result.training.map((t) => t.adapter);
+    const updated = agentNumbers[0] === 0 ? policies.map(() => result.training![0].adapter) : result.training.map((t) => t.adapter);
     agents = { generation: updated, critic: [...updated] };
   }
 

@@ -26,7 +26,9 @@ export async function maporlIteration(input: MaporlIterationInput): Promise<Iter
   let policies: PolicySet = input.policies;
   const ppoBatches: PpoBatchResult[] = [];
   if (iteration > 0 && config.method === 'maporl') {
-    const trainees = policyTrainees(config.maporl, variant.agents, variant.rounds);
+    // The shared-policy baseline trains one policy for every agent and trained turn.
+    const parameters = variant.training === 'shared' ? 'shared' : config.maporl.parameters;
+    const trainees = policyTrainees({ parameters, trainTurns: config.maporl.trainTurns }, variant.agents, variant.rounds);
     const batches = questionShards(questions.train, config.maporl.ppo.batchSize);
     progress.shards = { done: 0, total: batches.length };
     for (const range of batches) {

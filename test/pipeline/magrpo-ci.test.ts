@@ -13,7 +13,7 @@ import type { ExperimentConfig } from '../../experiment/experiment-schema';
 import { manifestTimes, runConfigViaCli, shippedConfig, startPipelineEnv } from './harness';
 
 function magrpoCi(edits: [string, string][] = []): ExperimentConfig {
-  return shippedConfig('configs/magrpo-ci.yaml', edits);
+  return shippedConfig('configs/magrpo-ci.yaml', [['baselines: [shared-policy, multiagent-sft]', 'baselines: []'], ...edits]);
 }
 
 test('maft run --config configs/magrpo-ci.yaml completes with schema-valid results and artifacts', { timeout: 300_000 }, async () => {
@@ -21,8 +21,11 @@ test('maft run --config configs/magrpo-ci.yaml completes with schema-valid resul
   assert.equal(results.status, 'completed');
   assert.equal(results.config?.method, 'magrpo');
   assert.deepEqual(results.iterations.map((r) => r.iteration), [0, 1]);
-  assert.deepEqual(Object.keys(results.baselines), []);
-  for (const r of results.iterations) {
+  // The baselines, trained from the base model on the same questions (iteration 0 is the method's).
+  assert.deepEqual(Object.keys(results.baselines), ['shared-policy', 'multiagent-sft']);
+  assert.deepEqual(results.baselines['shared-policy'].map((r) => [r.iteration, r.training.map((t) => t.trainee)]), [[1, ['shared']]]);
+  assert.deepEqual(results.baselines['multiagent-sft'].map((r) => r.iteration), [1]);
+  for (const r of [...results.iterations, ...Object.values(results.baselines).flat()]) {
     assert.equal(r.questions, 8);
     assert.ok(Math.abs(r.stderr - Math.sqrt((r.accuracy * (1 - r.accuracy)) / 8)) < 1e-12);
     assert.equal(r.perRound.length, 2);
@@ -73,7 +76,11 @@ test('maft run --config configs/magrpo-ci.yaml completes with schema-valid resul
     assert.ok((await readRows(evalSchema, join(d, 'evaluate', 'eval.parquet'))).every((r) => r.method === 'magrpo'));
   }
   const steps = [...manifestTimes(runDir).keys()];
-  assert.equal(steps.length, 1 + 3 + (2 + 1 + 2 + 3), `step manifests: ${steps.join(', ')}`);
+  assert.equal(steps.filter((s) => !s.startsWith('baselines/')).length, 1 + 3 + (2 + 1 + 2 + 3), `step manifests: ${steps.join(', ')}`);
+  // shared-policy: rollouts, advantages, one policy update, evaluation; multiagent-sft: multiagent finetuning's iteration.
+  assert.equal(steps.filter((s) => s.startsWith('baselines/shared-policy/')).length, 2 + 1 + 1 + 3);
+  assert.ok(existsSync(join(runDir, 'baselines', 'shared-policy', 'iter-1', 'policy-shared', 'adapter', 'adapter_model.safetensors')));
+  assert.ok(steps.some((s) => s.startsWith('baselines/multiagent-sft/iter-1/finetune-')));
   for (const step of steps) {
     const manifest = JSON.parse(readFileSync(join(runDir, step, 'manifest.json'), 'utf8')) as { inputHash: string };
     assert.ok((await checkStep(join(runDir, step), manifest.inputHash)).complete, `${step} does not match its manifest`);

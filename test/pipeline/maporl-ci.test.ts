@@ -34,8 +34,12 @@ test('maft run --config configs/maporl-ci.yaml completes with schema-valid resul
   assert.equal(results.status, 'completed', results.error);
   assert.equal(results.config?.method, 'maporl');
   assert.deepEqual(results.iterations.map((r) => r.iteration), [0, 1]);
-  assert.deepEqual(Object.keys(results.baselines), []);
-  for (const r of results.iterations) {
+  // The baselines, trained from the base model on the same questions (iteration 0 is the method's).
+  assert.deepEqual(Object.keys(results.baselines), ['shared-policy', 'multiagent-sft']);
+  assert.deepEqual(results.baselines['shared-policy'].map((r) => [r.iteration, r.training.map((t) => t.trainee)]), [[1, ['policy-shared', 'value-shared']]]);
+  assert.deepEqual(results.baselines['multiagent-sft'].map((r) => r.iteration), [1]);
+  assert.ok(results.baselines['multiagent-sft'][0].training.length > 0);
+  for (const r of [...results.iterations, ...Object.values(results.baselines).flat()]) {
     assert.equal(r.questions, QUESTIONS);
     assert.equal(r.perRound.length, TURNS);
     assert.equal(r.perRound[TURNS - 1].accuracy, r.accuracy);
@@ -107,8 +111,11 @@ test('maft run --config configs/maporl-ci.yaml completes with schema-valid resul
   }
   const steps = [...manifestTimes(runDir).keys()];
   // prepareRun, trainVerifier; iteration 0: 2 eval shards + evaluate; iteration 1: per batch
-  // rollouts, scores, advantages and 4 updates, then 2 eval shards + evaluate.
-  assert.equal(steps.length, 2 + 3 + (2 * 7 + 3), `step manifests: ${steps.join(', ')}`);
+  // rollouts, scores, advantages and 4 updates, then 2 eval shards + evaluate; shared-policy the
+  // same with 2 updates per batch; multiagent-sft's iteration 1 under baselines/.
+  assert.equal(steps.filter((s) => !s.startsWith('baselines/')).length, 2 + 3 + (2 * 7 + 3), `step manifests: ${steps.join(', ')}`);
+  assert.equal(steps.filter((s) => s.startsWith('baselines/shared-policy/')).length, 2 * 5 + 3);
+  assert.ok(steps.some((s) => s.startsWith('baselines/multiagent-sft/iter-1/finetune-')));
   for (const step of steps) {
     const manifest = JSON.parse(readFileSync(join(runDir, step, 'manifest.json'), 'utf8')) as { inputHash: string };
     assert.ok((await checkStep(join(runDir, step), manifest.inputHash)).complete, `${step} does not match its manifest`);
@@ -120,14 +127,14 @@ test('MAPoRL: `maft resume` after a failed value update reuses every finished st
   const env = await startPipelineEnv();
   try {
     let injected = 0;
-    await env.startWorkers({
+    const workers = await env.startWorkers({
       beforeCompute: (step, stepDir) => {
         if (step === 'ppoUpdate' && stepDir === 'iter-1/batch-2/value-agent-2-turn-2' && injected++ === 0) {
           throw ApplicationFailure.nonRetryable('injected failure', 'InjectedFailure');
         }
       },
     });
-    const { runId } = await env.maft.startRun(shippedConfig('configs/maporl-ci.yaml', [['includeBase: true', 'includeBase: false']]), { runId: 'maporl-resume' });
+    const { runId } = await env.maft.startRun(shippedConfig('configs/maporl-ci.yaml', [['includeBase: true', 'includeBase: false'], ['baselines: [shared-policy, multiagent-sft]', 'baselines: []']]), { runId: 'maporl-resume' });
     const failed = await env.maft.getResults(runId, { wait: true });
     assert.equal(failed.status, 'failed');
     assert.match(failed.error ?? '', /injected failure/);
@@ -140,6 +147,7 @@ test('MAPoRL: `maft resume` after a failed value update reuses every finished st
     const after = manifestTimes(env.runDir(runId));
     for (const [step, at] of before) assert.equal(after.get(step), at, `${step} was recomputed`);
     assert.ok(after.has('iter-1/batch-2/value-agent-2-turn-2') && after.has('iter-1/evaluate'));
+    await workers.shutdown();
   } finally {
     await env.close();
   }

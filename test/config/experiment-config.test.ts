@@ -123,6 +123,7 @@ test('maporl: the paper\'s and the code\'s defaults, agents 2 and turns 3, sampl
   assert.ok(c.method === 'maporl');
   assert.deepEqual([c.agents, c.rounds, c.sampling], [2, 3, { temperature: 0.7, topP: 1, maxTokens: 300 }]);
   assert.deepEqual(c.maporl, {
+    baselines: [],
     rewardDiscount: 0.3,
     incentives: { alpha0: 0, alpha1: 0, beta0: 0, beta1: 0 },
     verifier: 'ground-truth',
@@ -144,6 +145,7 @@ test('magrpo: CoMLRL\'s defaults, K = 4, 2 turns, sampling 0.6 / 0.6 / top-k 50'
   assert.ok(c.method === 'magrpo');
   assert.deepEqual([c.agents, c.rounds, c.sampling], [2, 2, { temperature: 0.6, topP: 0.6, topK: 50, maxTokens: 256 }]);
   assert.deepEqual(c.magrpo, {
+    baselines: [],
     numGenerations: 4,
     discount: 0.9,
     jointMode: 'aligned',
@@ -196,6 +198,12 @@ test('maporl and magrpo load with their defaults; maporl refuses greedy sampling
   assert.equal(configError(`${base}method: maporl\nmaporl: { ppo: { clip: 1 } }\n`).key, 'maporl.ppo.clip');
   assert.equal(configError(`${base}method: maporl\nsampling: { temperature: 0 }\n`).key, 'sampling.temperature');
   assert.equal(configError(`${base}method: maporl\nmaporl: { verifier: oracle }\n`).key, 'maporl.verifier');
+  // critic and finetune configure the multiagent-sft baseline, and only it.
+  const sft = parseExperimentConfig('exp.yaml', `${base}method: maporl\nmaporl: { baselines: [shared-policy, multiagent-sft] }\ncritic: { w: 0.25 }\n`);
+  assert.ok(sft.method === 'maporl');
+  assert.deepEqual([sft.maporl.baselines, sft.critic.w], [['shared-policy', 'multiagent-sft'], 0.25]);
+  assert.equal(configError(`${base}method: maporl\nmaporl: { baselines: [shared-policy] }\ncritic: { w: 0.25 }\n`).key, 'critic');
+  assert.equal(configError(`${base}method: maporl\nmaporl: { baselines: [shared-policy, shared-policy] }\n`).key, 'maporl.baselines');
   const reward = join(dir, 'reward.ts');
   writeFileSync(reward, 'export default () => 1;\n');
   const magrpo = parseExperimentConfig('exp.yaml', `${base}method: magrpo\nmagrpo: { reward: { module: ${reward} }, terminationThreshold: 0.5 }\n`);

@@ -13,6 +13,17 @@ export interface AdapterWeights {
   modules: Map<string, { a: Float32Array; b: Float32Array; inFeatures: number; outFeatures: number }>;
 }
 
+/**
+ * One adapter per batch row (multi-adapter batching, as S-LoRA/Punica do): row b runs
+ * `adapters[rowAdapter[b]]`, or the base model where rowAdapter[b] is -1, so the agents of a
+ * debate round, each with its own adapter, decode as one batch.
+ */
+export interface RowAdapters {
+  adapters: readonly AdapterWeights[];
+  /** [B] an index into `adapters`, or -1. */
+  rowAdapter: Int32Array;
+}
+
 /** Opaque to callers: per-layer past keys and values, [B, numKvHeads, pastLength, headDim]. */
 export interface KvCache {
   readonly batch: number;
@@ -29,7 +40,13 @@ export interface ForwardInput {
   /** [B, T] positions of the new tokens (padding-aware). */
   positions: Int32Array;
   cache?: KvCache;
-  adapter?: AdapterWeights;
+  /** One adapter for every row, or one per row; none: the base model. */
+  adapter?: AdapterWeights | RowAdapters;
+  /**
+   * Slots per row a new cache has room for (prompt + tokens to come): a generation that knows its
+   * length never moves its cache into new buffers. Read where there is no cache yet.
+   */
+  reserve?: number;
   /** Return logits for the last position only ([B, V]) instead of every position ([B, T, V]). */
   lastOnly: boolean;
   /** Scalar heads [heads, hiddenSize] on the final hidden state (value / verifier), read where the logits are. */
@@ -46,7 +63,9 @@ export interface ForwardOutput {
 export interface Decoder {
   readonly config: ModelConfig;
   forward(input: ForwardInput): Promise<ForwardOutput>;
-  /** Drop the rows of a cache whose sequences finished (indices into the batch, kept in order). */
+  /** The rows of a cache to keep, in this order (indices into its batch): finished sequences leave. */
   selectRows(cache: KvCache, rows: number[]): KvCache;
+  /** The cache (and every cache sharing its buffers) will not be used again: its memory serves the next one. */
+  release(cache: KvCache): void;
   close(): Promise<void>;
 }

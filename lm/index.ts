@@ -14,3 +14,4 @@ export { mergeAdapterIntoModel, saveModelDir } from './formats/model-dir';
 export { loadTokenizer } from './tokenizer/model-tokenizer';
 export { buildByteLevelBpeTokenizer, saveTokenizer } from './tokenizer/bpe-trainer';
 export { writeRandomModelDir, defaultChatTemplate } from './random-model-dir';
+export { writeRandomAdapterDir } from './random-adapter-dir';

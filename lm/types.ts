@@ -27,6 +27,18 @@ export interface GenerateRequest {
   prompt: Prompt;
   /** Directory of a PEFT LoRA adapter to apply, or undefined for the base model. */
   adapter?: string;
+  /**
+   * The random stream this request samples from; default `{ seed: options.seed, index: its index
+   * in the call }`. One call can then carry the requests of several (a debate round's agents, each
+   * with its own seed) and every request samples what it would have sampled in its own call.
+   */
+  stream?: RequestStream;
+}
+
+/** StreamRng.forStream(seed, index). */
+export interface RequestStream {
+  seed: number;
+  index: number;
 }
 
 export interface SamplingOptions {

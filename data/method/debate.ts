@@ -1,9 +1,12 @@
 // The multiagent debate (paper section 2.1, Alg. 1 lines 6–14) on a batch of questions. Round 1:
 // every generation agent answers. Rounds 2..M: every critic agent answers again given its own
 // previous answer and the others' — concatenated, summarized by a summarizer agent (B.1), or,
-// cooperatively, to be combined (appendix D). One model call per agent and round covers all
-// questions of the batch. Rounds finished by an earlier attempt can be handed back: seeds are
-// per round and agent, so continuing after them gives the rows an uninterrupted debate gives.
+// cooperatively, to be combined (appendix D). One model call per round (two when summarizing:
+// the summaries, then the critics) covers every agent and question: each row runs its agent's
+// adapter and samples from its agent's seed (the request's stream), so the rows are those of one
+// call per agent, decoded in batches N times as large. Rounds finished by an earlier attempt
+// can be handed back: seeds are per round and agent, so continuing after them gives the rows an
+// uninterrupted debate gives.
 import type { LanguageModel, SamplingOptions } from '../../lm/types';
 import type { DebateRole, DebateRow } from '../artifacts/kinds';
 import type { Question, Task } from '../task';
@@ -30,10 +33,17 @@ export interface DebateSetup {
 export interface DebateHooks {
   /** The rows of rounds 1..k finished earlier, one array per round: the debate continues after them. */
   finished?: readonly (readonly DebateRow[])[];
-  /** After each model call: calls done so far (finished rounds included), rounds complete. */
+  /** After each model call: agent calls done so far (finished rounds included), rounds complete. */
   afterCall?(callsDone: number, roundsComplete: number): void;
   /** After each round, with its rows; awaited before the next round starts. */
   afterRound?(round: number, rows: DebateRow[], callsDone: number): Promise<void>;
+}
+
+/** What one agent is asked in one call: its prompt for each question, under its adapter. */
+interface Ask {
+  agent: number;
+  adapter: string | undefined;
+  promptOf(q: Question, qi: number): string;
 }
 
 export interface DebateResult {
@@ -45,7 +55,10 @@ export interface DebateResult {
   generatedTokens: number;
 }
 
-/** Model calls of round `round`: a summarizer call per agent precedes each critic call when summarizing. */
+/**
+ * Agent calls of round `round` (the unit of progress: runDebate answers them in one or two model
+ * calls): a summarizer call per agent precedes each critic call when summarizing.
+ */
 export function callsInRound(setup: Pick<DebateSetup, 'agents' | 'style' | 'summarize'>, round: number): number {
   return round > 1 && setup.summarize && setup.style === 'debate' ? 2 * setup.agents : setup.agents;
 }
@@ -72,48 +85,45 @@ export async function runDebate(model: LanguageModel, setup: DebateSetup, hooks:
     done += callsInRound(setup, i + 1);
   }
 
-  const answer = async (round: number, agent: number, role: DebateRole, adapter: string | undefined, promptOf: (q: Question, qi: number) => string): Promise<string[]> => {
-    const prompts = questions.map(promptOf);
+  /** One model call answering `asks` (one per agent) for every question; each agent's texts in question order. */
+  const answer = async (round: number, role: DebateRole, asks: readonly Ask[]): Promise<string[][]> => {
+    const prompts = asks.map((ask) => questions.map(ask.promptOf));
     const generations = await model.generate(
-      prompts.map((prompt) => ({ prompt, adapter })),
-      { ...setup.sampling, seed: setup.seedOf(round, agent, role) },
+      asks.flatMap((ask, k) => prompts[k].map((prompt, qi) => ({ prompt, adapter: ask.adapter, stream: { seed: setup.seedOf(round, ask.agent, role), index: qi } }))),
+      // Every request names its stream; the call's own seed is never drawn from.
+      { ...setup.sampling, seed: 0 },
     );
-    calls += prompts.length;
-    const texts = generations.map((g, i) => {
-      generatedTokens += g.tokenIds.length;
-      rows.push({
-        questionId: questions[i].id,
-        round,
-        agent,
-        role,
-        prompt: prompts[i],
-        response: g.text,
-        answer: role === 'summarizer' ? null : task.extractAnswer(g.text),
-      });
-      return g.text;
-    });
-    done++;
+    calls += generations.length;
+    const texts = asks.map((ask, k) =>
+      prompts[k].map((prompt, qi) => {
+        const g = generations[k * questions.length + qi];
+        generatedTokens += g.tokenIds.length;
+        rows.push({ questionId: questions[qi].id, round, agent: ask.agent, role, prompt, response: g.text, answer: role === 'summarizer' ? null : task.extractAnswer(g.text) });
+        return g.text;
+      }),
+    );
+    done += asks.length;
     hooks.afterCall?.(done, round - 1);
     return texts;
   };
 
+  const agents = Array.from({ length: n }, (_, i) => i);
   for (let round = finished.length + 1; round <= setup.rounds; round++) {
-    const others = (qi: number, i: number): string[] => previous.filter((_, j) => j !== i).map((responses) => responses[qi]);
-    previous = await Promise.all(
-      Array.from({ length: n }, async (_, i) => {
-        const agent = i + 1;
-        const own = previous[i];
-        if (round === 1) return answer(round, agent, 'generation', setup.generationAdapters[i], (q) => task.generationPrompt(q));
-        const critic = setup.criticAdapters[i];
-        if (setup.style === 'cooperative') {
-          return answer(round, agent, 'cooperative', critic, (q, qi) => task.cooperativePrompt(q, own[qi], others(qi, i)));
-        }
-        if (!setup.summarize) return answer(round, agent, 'critic', critic, (q, qi) => task.criticPrompt(q, own[qi], others(qi, i)));
-        // The summarizer is the base model: it condenses, it does not take a side.
-        const summaries = await answer(round, agent, 'summarizer', undefined, (q, qi) => task.summarizerPrompt(q, others(qi, i)));
-        return answer(round, agent, 'critic', critic, (q, qi) => task.criticSummaryPrompt(q, own[qi], summaries[qi]));
-      }),
-    );
+    const own = previous;
+    const others = (qi: number, i: number): string[] => own.filter((_, j) => j !== i).map((responses) => responses[qi]);
+    const ask = (i: number, adapter: string | undefined, promptOf: Ask['promptOf']): Ask => ({ agent: i + 1, adapter, promptOf });
+    const critic = (i: number): string | undefined => setup.criticAdapters[i];
+    if (round === 1) {
+      previous = await answer(round, 'generation', agents.map((i) => ask(i, setup.generationAdapters[i], (q) => task.generationPrompt(q))));
+    } else if (setup.style === 'cooperative') {
+      previous = await answer(round, 'cooperative', agents.map((i) => ask(i, critic(i), (q, qi) => task.cooperativePrompt(q, own[i][qi], others(qi, i)))));
+    } else if (!setup.summarize) {
+      previous = await answer(round, 'critic', agents.map((i) => ask(i, critic(i), (q, qi) => task.criticPrompt(q, own[i][qi], others(qi, i)))));
+    } else {
+      // The summarizer is the base model: it condenses, it does not take a side.
+      const summaries = await answer(round, 'summarizer', agents.map((i) => ask(i, undefined, (q, qi) => task.summarizerPrompt(q, others(qi, i)))));
+      previous = await answer(round, 'critic', agents.map((i) => ask(i, critic(i), (q, qi) => task.criticSummaryPrompt(q, own[i][qi], summaries[i][qi]))));
+    }
     await hooks.afterRound?.(round, rows.filter((r) => r.round === round), done);
   }
   return { rows: inDebateOrder(questions, rows), calls, generatedTokens };

@@ -1,13 +1,13 @@
-// Text in, text out: tokenizes prompts (chat messages through the template), groups requests
-// by adapter (one adapter per forward pass), runs batched generation, and turns token ids
-// back into text cut at the first stop string.
+// Text in, text out: tokenizes prompts (chat messages through the template), runs batched
+// generation (generation batches mix adapters, one per row; scoring batches group requests by
+// adapter), and turns token ids back into text cut at the first stop string.
 
 import type { AdapterWeights, Decoder } from '../decoder';
 import { LmInputError } from '../errors';
 import type { ModelTokenizer } from '../tokenizer/model-tokenizer';
 import type { HeadModel } from '../formats/head-model';
 import type {
-  Completion, GenerateRequest, Generation, HeadScoreRequest, HeadScores, Prompt, SamplingOptions, Score, ScoreRequest, TokenScoreOptions,
+  Completion, GenerateRequest, Generation, HeadScoreRequest, HeadScores, Prompt, RequestStream, SamplingOptions, Score, ScoreRequest, TokenScoreOptions,
   TokenScoreRequest, TokenScores,
 } from '../types';
 import { generateTokens, type TokenRequest } from './generate-tokens';
@@ -26,8 +26,30 @@ export interface TextModel {
   adapter(dir: string | undefined): Promise<AdapterWeights | undefined>;
   /** Loads (or returns the cached) value/verifier model of a directory. */
   head(dir: string): Promise<HeadModel>;
-  /** Largest batch given to one prefill/decode loop. */
+  /** Largest batch of one scoring forward, and the smallest limit of a generation batch. */
   maxBatchSize: number;
+  /** Largest batch of one prefill/decode loop, where the KV-cache budget allows it. */
+  maxGenerationBatchSize: number;
+}
+
+/**
+ * KV-cache memory a generation batch may fill at its longest sequence. Larger batches decode
+ * more tokens per second (fewer, fuller forwards: 96 rows at the demo's shapes), so a batch
+ * takes up to maxGenerationBatchSize rows while its cache fits here, and never fewer than
+ * maxBatchSize.
+ */
+const KV_BUDGET_BYTES = 2 ** 30;
+
+function generationBatchSize(model: TextModel, longest: number): number {
+  const { numLayers, numKvHeads, headDim } = model.decoder.config;
+  // Keys and values in float32, room for the longest sequence (generate-tokens reserves it).
+  const perRow = 2 * numLayers * numKvHeads * headDim * 4 * longest;
+  return Math.min(model.maxGenerationBatchSize, Math.max(model.maxBatchSize, Math.floor(KV_BUDGET_BYTES / perRow)));
+}
+
+function checkStream(stream: RequestStream, i: number): void {
+  if (!Number.isSafeInteger(stream.seed)) throw new LmInputError(`request ${i}: stream.seed: expected an integer, got ${stream.seed}`);
+  if (!(Number.isSafeInteger(stream.index) && stream.index >= 0)) throw new LmInputError(`request ${i}: stream.index: expected an integer >= 0, got ${stream.index}`);
 }
 
 /**
@@ -84,15 +106,22 @@ export async function generateText(model: TextModel, requests: GenerateRequest[]
     if (ids.length >= maxTotal) {
       throw new LmInputError(`request ${i}: the prompt has ${ids.length} tokens; the model handles at most ${maxTotal}`);
     }
+    if (r.stream) checkStream(r.stream, i);
     return ids;
   });
 
   const results: Generation[] = new Array(requests.length);
-  for (const batch of batchesByKey(requests.map((r) => r.adapter), model.maxBatchSize)) {
-    const adapter = await model.adapter(requests[batch[0]].adapter);
+  const longest = Math.min(maxTotal, Math.max(0, ...prompts.map((p) => p.length)) + options.maxNewTokens);
+  const size = generationBatchSize(model, longest);
+  for (let start = 0; start < requests.length; start += size) {
+    const batch = Array.from({ length: Math.min(size, requests.length - start) }, (_, j) => start + j);
+    const dirs = [...new Set(batch.map((i) => requests[i].adapter).filter((d) => d !== undefined))];
+    // A directory always gives an adapter (undefined is the base model's).
+    const adapters = (await Promise.all(dirs.map((d) => model.adapter(d)))) as AdapterWeights[];
     const tokenRequests: TokenRequest[] = batch.map((i) => ({
       promptIds: prompts[i],
-      rng: StreamRng.forStream(options.seed, i),
+      rng: StreamRng.forStream(requests[i].stream?.seed ?? options.seed, requests[i].stream?.index ?? i),
+      adapter: requests[i].adapter === undefined ? -1 : dirs.indexOf(requests[i].adapter!),
       stopping: [
         eosCriterion(model.eosTokenIds),
         ...(stops.length ? [stopStringCriterion(stops, decode)] : []),
@@ -103,7 +132,8 @@ export async function generateText(model: TextModel, requests: GenerateRequest[]
       processors,
       sampler: greedy ? greedySampler : multinomialSampler,
       padTokenId,
-      adapter,
+      adapters,
+      maxNewTokens: options.maxNewTokens,
     });
     generations.forEach((g, j) => {
       const textIds = g.finishReason === 'eos' ? g.tokenIds.slice(0, -1) : g.tokenIds;

@@ -1,8 +1,10 @@
 // Batched generation over a Decoder: one prefill of the left-padded prompts, then one decode
-// step per new token against the KV cache. Finished sequences leave the batch (their cache
-// rows are dropped), so a long answer does not make the short ones pay for it.
+// step per new token against the KV cache. Each row runs its own adapter (or the base model).
+// Finished sequences leave the batch, so a long answer does not make the short ones pay for it:
+// the last live rows move into their places, so a step moves only as many cache rows as finished
+// instead of shifting every row behind them (quadratic in the batch size over a call).
 
-import type { AdapterWeights, Decoder, KvCache } from '../decoder';
+import type { AdapterWeights, Decoder, KvCache, RowAdapters } from '../decoder';
 import { LmInputError } from '../errors';
 import { logSoftmaxAt } from './logits';
 import type { LogitsProcessor } from './logits-processors';
@@ -14,6 +16,8 @@ export interface TokenRequest {
   promptIds: number[];
   /** This sequence's own random stream (see StreamRng.forStream). */
   rng: StreamRng;
+  /** Index into GenerateTokensOptions.adapters, or -1 for the base model. */
+  adapter: number;
   /** Checked in order after every token; generation of this sequence ends at the first that fires. */
   stopping: StoppingCriterion[];
 }
@@ -29,7 +33,10 @@ export interface GenerateTokensOptions {
   processors: LogitsProcessor[];
   sampler: Sampler;
   padTokenId: number;
-  adapter?: AdapterWeights;
+  /** The adapters the requests name by index. */
+  adapters: readonly AdapterWeights[];
+  /** The most tokens a request may generate (its stopping criteria's limit): the KV cache is sized for them once. */
+  maxNewTokens: number;
 }
 
 interface Row extends SequenceState {
@@ -77,13 +84,17 @@ export async function generateTokens(
   }));
   let mask: Uint8Array = prefill.attentionMask;
   let maskLength = prefill.length;
-  let { logits, cache } = await decoder.forward({ ...prefill, adapter: options.adapter, lastOnly: true });
+  const adaptersOf = (rs: Row[]): RowAdapters => ({ adapters: options.adapters, rowAdapter: Int32Array.from(rs, (r) => r.request.adapter) });
+  // The last token is sampled, never fed: prompt + maxNewTokens − 1 slots.
+  const reserve = prefill.length + options.maxNewTokens - 1;
+  let { logits, cache } = await decoder.forward({ ...prefill, adapter: adaptersOf(rows), lastOnly: true, reserve });
 
+  const processed = new Float32Array(vocab); // one row at a time, reused
   for (;;) {
     const finished: number[] = [];
     rows.forEach((row, b) => {
       const raw = logits.subarray(b * vocab, (b + 1) * vocab);
-      const processed = raw.slice();
+      processed.set(raw);
       for (const process of options.processors) process(processed);
       const token = options.sampler(processed, row.request.rng);
       row.generated.push(token);
@@ -97,16 +108,35 @@ export async function generateTokens(
         }
       }
     });
-    if (finished.length === rows.length) return results;
+    if (finished.length === rows.length) {
+      decoder.release(cache);
+      return results;
+    }
     if (finished.length > 0) {
-      const keep = rows.map((_, b) => b).filter((b) => !finished.includes(b));
+      const keep = fillFromEnd(rows.length, finished);
       cache = decoder.selectRows(cache, keep);
       mask = selectMaskRows(mask, maskLength, keep);
       rows = keep.map((b) => rows[b]);
     }
-    ({ logits, cache, mask } = await decodeStep(decoder, rows, cache, mask, maskLength, options.adapter));
+    ({ logits, cache, mask } = await decodeStep(decoder, rows, cache, mask, maskLength, adaptersOf(rows)));
     maskLength++;
   }
+}
+
+/** The rows that stay, batch size − finished of them: each finished row's place goes to the last live row. */
+export function fillFromEnd(size: number, finished: readonly number[]): number[] {
+  const done = new Set(finished);
+  const keep: number[] = [];
+  let last = size - 1;
+  for (let b = 0; b < size - done.size; b++) {
+    if (!done.has(b)) {
+      keep.push(b);
+      continue;
+    }
+    while (done.has(last)) last--;
+    keep.push(last--);
+  }
+  return keep;
 }
 
 function selectMaskRows(mask: Uint8Array, length: number, keep: number[]): Uint8Array {
@@ -121,7 +151,7 @@ async function decodeStep(
   cache: KvCache,
   mask: Uint8Array,
   maskLength: number,
-  adapter: AdapterWeights | undefined,
+  adapter: RowAdapters,
 ): Promise<{ logits: Float32Array; cache: KvCache; mask: Uint8Array }> {
   const batch = rows.length;
   const grown = new Uint8Array(batch * (maskLength + 1));

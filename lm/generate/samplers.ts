@@ -7,11 +7,15 @@ export type Sampler = (logits: Float32Array, rng: StreamRng) => number;
 
 export const greedySampler: Sampler = (logits) => argmax(logits);
 
+/** One row's weights, reused: the sampler runs for every token of every row. */
+let scratch = new Float64Array(0);
+
 /** Draws from softmax(logits) by inverse CDF over token ids in order. */
 export const multinomialSampler: Sampler = (logits, rng) => {
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
-  const weights = new Float64Array(logits.length);
+  if (scratch.length < logits.length) scratch = new Float64Array(logits.length);
+  const weights = scratch;
   let total = 0;
   for (let i = 0; i < logits.length; i++) {
     weights[i] = Math.exp(logits[i] - max);
@@ -19,7 +23,7 @@ export const multinomialSampler: Sampler = (logits, rng) => {
   }
   let target = rng.uniform() * total;
   let last = 0;
-  for (let i = 0; i < weights.length; i++) {
+  for (let i = 0; i < logits.length; i++) {
     if (weights[i] === 0) continue;
     last = i;
     target -= weights[i];

@@ -1,11 +1,12 @@
 // The inference graph: one forward step over new tokens against a KV cache. Shapes are
 // dynamic (batch, length, cache slots), base weights are initializers, and every LoRA pair of
 // every layer is a graph input with a dynamic rank, so one session serves the base model
-// (rank 0) and any adapter without reloading the base. The cache is fed as fixed-capacity
-// slot buffers (unused slots masked out) and only the new tokens' keys and values come back,
-// so a decode step copies O(1) tokens of cache instead of the whole cache. A scalar head (value
-// or verifier, [heads, D]) is an input too, read at the same positions as the logits; the base
-// model feeds zero rows.
+// (rank 0) and any adapter without reloading the base. Several adapters run in one batch stacked
+// along the rank, with a per-token 0/1 input (`lora_rows`) selecting each row's own columns. The
+// cache is fed as fixed-capacity slot buffers (unused slots masked out), read in place, and only
+// the new tokens' keys and values come back, so a decode step copies O(1) tokens of cache
+// instead of the whole cache. A scalar head (value or verifier, [heads, D]) is an input too, read
+// at the same positions as the logits; the base model feeds zero rows.
 
 import type { ModelConfig } from '../model-config';
 import { Graph, type Tensor } from '../onnx/graph';
@@ -22,6 +23,9 @@ export const MASKED = -1e9;
 
 /** Input of the scalar heads' weights [heads, D]; output `head` is [B·K, heads] at the logit positions. */
 export const HEAD_WEIGHT_INPUT = 'head_weight';
+
+/** Input [batch·length, rank]: 1 where a token's row uses that stacked rank column. */
+export const LORA_ROWS_INPUT = 'lora_rows';
 
 export function loraInputName(layer: number, module: LoraModule, part: 'a' | 'b'): string {
   return `lora.${layer}.${module}.${part}`;
@@ -43,6 +47,7 @@ export function buildInferenceGraph(config: ModelConfig, weights: Map<string, Fl
     key: g.input(`past_key.${i}`, 'float32', ['batch', hkv, 'slots', hd]),
     value: g.input(`past_value.${i}`, 'float32', ['batch', hkv, 'slots', hd]),
   }));
+  const loraRows = g.input(LORA_ROWS_INPUT, 'float32', ['tokens', 'rank']);
   const lora = new Map<string, LoraPair>();
   for (let i = 0; i < config.numLayers; i++) {
     for (const m of LORA_MODULES) {
@@ -50,6 +55,7 @@ export function buildInferenceGraph(config: ModelConfig, weights: Map<string, Fl
       lora.set(`${i}.${m}`, {
         a: g.input(loraInputName(i, m, 'a'), 'float32', [fin, 'rank']),
         b: g.input(loraInputName(i, m, 'b'), 'float32', ['rank', fout]),
+        rows: loraRows,
       });
     }
   }

@@ -9,7 +9,7 @@ import type { ModelConfig } from '../model-config';
 import type { Tensor } from '../onnx/graph';
 import {
   add, div, gather, gemm, linear, matmul, mul, pow, reduceMean, reshape, sigmoid, softmax, sqrt, transpose,
-  transposeLast, concat, type ReshapeDim,
+  transposeLast, concat, dimOf, splitDynamic, type ReshapeDim,
 } from '../onnx/ops';
 import { applyRotary, type RotaryTables } from './rope';
 
@@ -17,6 +17,11 @@ import { applyRotary, type RotaryTables } from './rope';
 export interface LoraPair {
   a: Tensor;
   b: Tensor;
+  /**
+   * [N, r] 0/1 per token and rank column: with several adapters stacked along r, each token keeps
+   * only its own adapter's columns of x·A (exact: the others add zeros to (x·A)·B).
+   */
+  rows?: Tensor;
 }
 
 export interface DecoderWiring {
@@ -67,7 +72,8 @@ function projection(w: DecoderWiring, x: Tensor, layer: number, module: LoraModu
   const pair = w.lora?.(layer, module);
   if (!pair) return y;
   const xin = w.loraDropout ? w.loraDropout(x, layer, module) : x;
-  return gemm(gemm(xin, pair.a), pair.b, y, { alpha: w.loraScale ?? 1 }); // y + s · (x·A)·B
+  const xa = gemm(xin, pair.a); // (N, r)
+  return gemm(pair.rows ? mul(xa, pair.rows) : xa, pair.b, y, { alpha: w.loraScale ?? 1 }); // y + s · (x·A)·B
 }
 
 function attention(cfg: ModelConfig, w: DecoderWiring, x: Tensor, layer: number, inp: DecoderInputs): { out: Tensor; fresh: { key: Tensor; value: Tensor } } {
@@ -82,17 +88,22 @@ function attention(cfg: ModelConfig, w: DecoderWiring, x: Tensor, layer: number,
   // (B, T, Hkv, g, hd) → (B, Hkv, g, T, hd) → (B, Hkv, g·T, hd).
   const qg = reshape(transpose(reshape(qr, [B, T, hkv, group, hd]), [0, 2, 3, 1, 4]), [B, hkv, -1, hd]);
   const fresh = { key: transpose(applyRotary(k, inp.rotary.key, hd), [0, 2, 1, 3]), value: transpose(v, [0, 2, 1, 3]) }; // (B, Hkv, T, hd)
-  let { key, value } = fresh;
-  const past = inp.past?.[layer];
-  if (past) {
-    key = concat([past.key, key], 2); // (B, Hkv, S, hd)
-    value = concat([past.value, value], 2);
-  }
   const S = inp.keyLength;
-  const scores = reshape(matmul(qg, transposeLast(key)), [B, hkv, group, T, S]); // (B, Hkv, g, T, S)
-  const probs = reshape(softmax(add(scores, inp.bias)), [B, hkv, -1, S]); // (B, Hkv, g·T, S)
-  const ctx = reshape(matmul(probs, value), [B, hkv, group, T, hd]); // (B, Hkv, g, T, hd)
-  const merged = reshape(transpose(ctx, [0, 3, 1, 2, 4]), [-1, hq * hd]); // (N, Hq·hd)
+  const attend = (scores: Tensor): Tensor => reshape(softmax(add(reshape(scores, [B, hkv, group, T, S]), inp.bias)), [B, hkv, -1, S]); // (B, Hkv, g·T, S)
+  const past = inp.past?.[layer];
+  let ctx: Tensor; // (B, Hkv, g·T, hd)
+  if (!past) {
+    ctx = matmul(attend(matmul(qg, transposeLast(fresh.key))), fresh.value);
+  } else {
+    // The cache is read where it lies instead of being concatenated with the new keys and
+    // values (a copy of every slot, per layer and step: over half of a decode step at 96 rows ×
+    // 256 slots): the scores against both are joined (one per key), and the context is the sum
+    // of the two parts.
+    const scores = concat([matmul(qg, transposeLast(past.key)), matmul(qg, transposeLast(fresh.key))], 3); // (B, Hkv, g·T, S)
+    const [toPast, toNew] = splitDynamic(attend(scores), [dimOf(past.key, 2), dimOf(fresh.key, 2)], 3);
+    ctx = add(matmul(toPast, past.value), matmul(toNew, fresh.value));
+  }
+  const merged = reshape(transpose(reshape(ctx, [B, hkv, group, T, hd]), [0, 3, 1, 2, 4]), [-1, hq * hd]); // (N, Hq·hd)
   return { out: projection(w, merged, layer, 'o_proj', 'self_attn'), fresh };
 }
 

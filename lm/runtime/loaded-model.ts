@@ -18,6 +18,8 @@ import { readJsonFile } from '../formats/json-file';
 export type DecoderFactory = (config: ModelConfig, weights: Map<string, Float32Array>, runtime: RuntimeOptions) => Promise<Decoder>;
 
 const maxBatchSize = 32;
+/** Within the KV-cache budget of generate-text.ts. */
+const maxGenerationBatchSize = 128;
 
 /**
  * Instruct models often list their end-of-turn token (`<|im_end|>`, `<|eot_id|>`) only in
@@ -54,6 +56,7 @@ export async function loadModel(modelDir: string, runtime: RuntimeOptions, creat
     tokenizer,
     eosTokenIds,
     maxBatchSize,
+    maxGenerationBatchSize,
     adapter: (dir) => (dir === undefined ? Promise.resolve(undefined) : adapters(dir)),
     head: heads,
   };

@@ -22,7 +22,7 @@ let decoder: Decoder;
 let tokenizer: ModelTokenizer;
 
 function model(overrides: Partial<TextModel> = {}): TextModel {
-  return { decoder, tokenizer, eosTokenIds: [1], maxBatchSize: 32, adapter: async () => undefined, head: () => Promise.reject(new Error('no heads here')), ...overrides };
+  return { decoder, tokenizer, eosTokenIds: [1], maxBatchSize: 32, maxGenerationBatchSize: 128, adapter: async () => undefined, head: () => Promise.reject(new Error('no heads here')), ...overrides };
 }
 
 const prompts = ['What is 3 + 4 * 2?', 'The answer is', 'Café 🙂'];
@@ -78,12 +78,25 @@ describe('generation', () => {
   it('samples deterministically per (seed, request index), whatever shares the batch', async () => {
     const options: SamplingOptions = { maxNewTokens: 10, temperature: 1.2, topK: 40, topP: 0.95, seed: 5 };
     const a = await generateText(model(), [{ prompt: 'The answer is' }, { prompt: 'The answer is' }, { prompt: 'x' }], options);
-    const b = await generateText(model({ maxBatchSize: 1 }), [{ prompt: 'The answer is' }, { prompt: 'The answer is' }, { prompt: 'Café' }], options);
+    const b = await generateText(model({ maxBatchSize: 1, maxGenerationBatchSize: 1 }), [{ prompt: 'The answer is' }, { prompt: 'The answer is' }, { prompt: 'Café' }], options);
     assert.deepEqual(b[0], a[0]);
     assert.deepEqual(b[1].tokenIds, a[1].tokenIds);
     assert.notDeepEqual(a[0].tokenIds, a[1].tokenIds, 'the same prompt at another index samples differently');
     const c = await generateText(model(), [{ prompt: 'The answer is' }], { ...options, seed: 6 });
     assert.notDeepEqual(c[0].tokenIds, a[0].tokenIds, 'another seed samples differently');
+  });
+
+  it('samples a request that names its stream as it would at that index of a call with that seed', async () => {
+    const options: SamplingOptions = { maxNewTokens: 10, temperature: 1.1, seed: 0 };
+    const own = await Promise.all([7, 8].map((seed) => generateText(model(), prompts.map((prompt) => ({ prompt })), { ...options, seed })));
+    const merged = await generateText(model(), [7, 8].flatMap((seed) => prompts.map((prompt, index) => ({ prompt, stream: { seed, index } }))), options);
+    assert.deepEqual(merged.map((g) => g.tokenIds), own.flat().map((g) => g.tokenIds));
+    assert.deepEqual(merged.map((g) => g.text), own.flat().map((g) => g.text));
+    // Batches of two rows: the same tokens whatever the cut.
+    const small = await generateText(model({ maxBatchSize: 2, maxGenerationBatchSize: 2 }), [7, 8].flatMap((seed) => prompts.map((prompt, index) => ({ prompt, stream: { seed, index } }))), options);
+    assert.deepEqual(small.map((g) => g.tokenIds), own.flat().map((g) => g.tokenIds));
+    await assert.rejects(generateText(model(), [{ prompt: 'x' }, { prompt: 'y', stream: { seed: 1, index: -1 } }], options), /request 1: stream\.index: expected an integer >= 0, got -1/);
+    await assert.rejects(generateText(model(), [{ prompt: 'x', stream: { seed: 0.5, index: 0 } }], options), /request 0: stream\.seed: expected an integer, got 0\.5/);
   });
 
   it('stops at a stop string, cutting the text before it', async () => {

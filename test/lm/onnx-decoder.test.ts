@@ -1,14 +1,16 @@
 // The inference decoder: KV-cache decoding against full-sequence forwards, left padding,
-// row selection, LoRA adapters fed per call, and clear errors for bad weights.
+// row selection (in order and from the end), LoRA adapters fed per call and per row, released
+// caches, and clear errors for bad weights.
 // Logit tolerance: 1e-4 absolute (float32; different reduction lengths reorder sums).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AdapterWeights, Decoder, KvCache } from '../../lm/decoder';
+import type { AdapterWeights, Decoder, ForwardOutput, KvCache } from '../../lm/decoder';
 import { LmInputError } from '../../lm/errors';
 import { initRandomWeights } from '../../lm/model/init-random-weights';
 import { loraFeatures } from '../../lm/lora-modules';
 import { createOnnxDecoder } from '../../lm/model/onnx-decoder';
+import { fillFromEnd } from '../../lm/generate/generate-tokens';
 import { StreamRng } from '../../lm/stream-rng';
 import { randomArray } from './finite-difference';
 import { tinyConfig } from './tiny-model';
@@ -225,6 +227,93 @@ test('a cache continued twice keeps both continuations apart; caches grow past t
     assert.ok(maxDiff(again.logits, other.logits) < TOL, 'the sibling continuation is unchanged');
     console.log(`70 cached steps (capacity grown past 64) vs full forward: max |Δlogit| = ${worst.toExponential(2)}`);
     assert.ok(worst < TOL);
+  } finally {
+    await decoder.close();
+  }
+});
+
+/** Prefill input of equal-length prompts, every token visible. */
+function prefillOf(prompts: number[][]) {
+  const [batch, length] = [prompts.length, prompts[0].length];
+  return {
+    tokens: Int32Array.from(prompts.flat()), batch, length, attentionMask: new Uint8Array(batch * length).fill(1),
+    positions: Int32Array.from({ length: batch * length }, (_, i) => i % length), lastOnly: true,
+  };
+}
+
+/** One decode step of one token per row at position t (t tokens cached), every token visible. */
+function decodeOf(tokens: number[], t: number) {
+  return {
+    tokens: Int32Array.from(tokens), batch: tokens.length, length: 1, attentionMask: new Uint8Array(tokens.length * (t + 1)).fill(1),
+    positions: new Int32Array(tokens.length).fill(t), lastOnly: true,
+  };
+}
+
+test('one batch with an adapter per row gives each row the logits of its own adapter\'s forward, prefill and cached steps', async () => {
+  const decoder = await createOnnxDecoder(config, initRandomWeights(config, 4, 0.3), runtime);
+  try {
+    const adapters = [randomAdapter(2, ['q_proj', 'v_proj', 'down_proj'], 7, false), randomAdapter(3, ['k_proj', 'o_proj', 'gate_proj', 'up_proj'], 8, false)];
+    const rowAdapter = Int32Array.from([1, -1, 0, 1]); // two rows share adapter 1; row 1 is the base model
+    const prompts = [[3, 9, 4], [7, 1, 8], [2, 6, 5], [11, 12, 13]];
+    const next = (t: number, b: number): number => (t * 5 + b) % V;
+    // Reference: each row alone under its own adapter (or none).
+    const alone: Float32Array[][] = [];
+    for (const [b, prompt] of prompts.entries()) {
+      const adapter = rowAdapter[b] < 0 ? undefined : adapters[rowAdapter[b]];
+      let out = await decoder.forward({ ...prefillOf([prompt]), adapter });
+      alone.push([out.logits]);
+      for (let t = 3; t < 6; t++) {
+        out = await decoder.forward({ ...decodeOf([next(t, b)], t), cache: out.cache, adapter });
+        alone[b].push(out.logits);
+      }
+    }
+    const adapter = { adapters, rowAdapter };
+    let out = await decoder.forward({ ...prefillOf(prompts), adapter, reserve: 6 });
+    let worst = 0;
+    for (let t = 3; t <= 6; t++) {
+      prompts.forEach((_, b) => (worst = Math.max(worst, maxDiff(out.logits.subarray(b * V, (b + 1) * V), alone[b][t - 3]))));
+      if (t < 6) out = await decoder.forward({ ...decodeOf(prompts.map((_, b) => next(t, b)), t), cache: out.cache, adapter });
+    }
+    console.log(`per-row adapters vs one forward per row and adapter: max |Δlogit| = ${worst.toExponential(2)}`);
+    assert.ok(worst < 1e-5, `rows differ by ${worst}`);
+    assert.ok(maxDiff(alone[0][0], alone[1][0]) > 1e-2, 'the adapters change the logits');
+    await assert.rejects(decoder.forward({ ...prefillOf(prompts), adapter: { adapters, rowAdapter: Int32Array.of(0, 1) } }), /rowAdapter has 2 entries for a batch of 4/);
+    await assert.rejects(decoder.forward({ ...prefillOf(prompts), adapter: { adapters, rowAdapter: Int32Array.of(0, 1, 2, -1) } }), /rowAdapter\[2\] = 2: expected -1 \(base\) or an index below 2/);
+  } finally {
+    await decoder.close();
+  }
+});
+
+test('rows moved from the end into finished rows\' places keep decoding as before; a released cache is stale and its memory serves the next', async () => {
+  const decoder = await createOnnxDecoder(config, initRandomWeights(config, 6, 0.3), runtime);
+  try {
+    const prompts = [[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12], [13, 14, 15]];
+    const next = (t: number, b: number): number => (t * 7 + b) % V;
+    const run = async () => {
+      const all = [await decoder.forward({ ...prefillOf(prompts), reserve: 8 })];
+      for (let t = 3; t < 7; t++) all.push(await decoder.forward({ ...decodeOf(prompts.map((_, b) => next(t, b)), t), cache: all[all.length - 1].cache }));
+      return all;
+    };
+    const reference = await run();
+    // Rows 1 and 4 finish after the prefill: row 3 takes row 1's place (in place: every row moves down).
+    const prefill = await decoder.forward({ ...prefillOf(prompts), reserve: 8 });
+    const keep = fillFromEnd(5, [1, 4]);
+    assert.deepEqual(keep, [0, 3, 2]);
+    let out: ForwardOutput = { cache: decoder.selectRows(prefill.cache, keep), logits: new Float32Array(0) };
+    await assert.rejects(decoder.forward({ ...decodeOf(prompts.map((_, b) => next(3, b)), 3), cache: prefill.cache }), /stale/);
+    let worst = 0;
+    for (let t = 3; t < 7; t++) {
+      out = await decoder.forward({ ...decodeOf(keep.map((b) => next(t, b)), t), cache: out.cache });
+      keep.forEach((b, i) => (worst = Math.max(worst, maxDiff(out.logits.subarray(i * V, (i + 1) * V), reference[t - 2].logits.subarray(b * V, (b + 1) * V)))));
+    }
+    console.log(`rows moved into finished rows' places vs all rows: max |Δlogit| = ${worst.toExponential(2)}`);
+    assert.ok(worst < TOL);
+
+    decoder.release(out.cache);
+    assert.throws(() => decoder.release(out.cache), /stale/);
+    await assert.rejects(decoder.forward({ ...decodeOf(keep.map((b) => next(7, b)), 7), cache: out.cache }), /stale/);
+    const again = await run(); // in the released buffers
+    again.forEach((o, i) => assert.equal(maxDiff(o.logits, reference[i].logits), 0, `step ${i} after reuse`));
   } finally {
     await decoder.close();
   }

@@ -67,5 +67,5 @@ test('device cuda without the CUDA provider fails with install instructions', as
   await assert.rejects(Session.create(emitModel(g), { device: 'cuda' }), /ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules\/onnxruntime-node\/script\/install/);
 });
 
-const INFERENCE_SHA = '31e1ca341563a782c636766292517e61b36d67efc057ea7e6c0c10b65d5119fa';
+const INFERENCE_SHA = '9b79ca2f2c6ce4b95335717f477c39dabada8857068408f43de11a20d8a93f1e';
 const TRAINING_SHA = '8aaef3192399507519ea745e7693339fff6aaf1c753617cf7637490f1bbb2bea';

@@ -4,9 +4,10 @@
 // (rollout-tree.ts expandsBranch: turns left and, with a termination threshold, its mean joint
 // reward not above it), each joint action leads to a child node where every agent gets the task's
 // critic prompt with its own completion of that joint action and the others' (the debate's
-// round-2+ prompt, data/method/debate.ts). One model call per agent and turn covers every node of
-// that turn in the batch; K copies of a prompt in one call draw K different samples (one random
-// stream per request).
+// round-2+ prompt, data/method/debate.ts). One model call per turn covers every agent and node of
+// that turn in the batch, each row under its agent's policy adapter; request j of agent n samples
+// from stream j of agent n's seed, as it would in a call of its own, so K copies of a prompt draw
+// K different samples.
 import type { Generation, LanguageModel, SamplingOptions } from '../../../lm/types';
 import type { RolloutRow } from '../../artifacts/kinds';
 import type { Question, Task } from '../../task';
@@ -49,7 +50,7 @@ interface PendingNode {
   prompts: string[];
 }
 
-/** Model calls of a rollout (one per agent and turn that has nodes): an upper bound for progress. */
+/** Agent calls of a rollout (agents × turns that have nodes; one model call per turn): an upper bound for progress. */
 export function callsInRollout(setup: Pick<RolloutSetup, 'agents' | 'turns'>): number {
   return setup.agents * setup.turns;
 }
@@ -68,14 +69,17 @@ export async function runRollouts(model: LanguageModel, setup: RolloutSetup, aft
   for (let turn = 1; turn <= setup.turns && frontier.length > 0; turn++) {
     nodesPerTurn.push(frontier.length);
     // generations[n][i·K + s]: agent n+1's completion s at frontier node i.
-    const generations: Generation[][] = await Promise.all(
-      Array.from({ length: agents }, async (_, n) => {
-        const requests = frontier.flatMap((p) => Array.from({ length: k }, () => ({ prompt: p.prompts[n], adapter: setup.adapterOf(turn, n + 1) })));
-        const out = await model.generate(requests, { ...setup.sampling, seed: setup.seedOf(turn, n + 1) });
-        afterCall?.(++calls);
-        return out;
-      }),
-    );
+    const perAgent = frontier.length * k;
+    const requests = Array.from({ length: agents }, (_, n) => {
+      const seed = setup.seedOf(turn, n + 1);
+      const adapter = setup.adapterOf(turn, n + 1);
+      return frontier.flatMap((p, i) => Array.from({ length: k }, (_, s) => ({ prompt: p.prompts[n], adapter, stream: { seed, index: i * k + s } })));
+    }).flat();
+    // Every request names its stream; the call's own seed is never drawn from.
+    const all = await model.generate(requests, { ...setup.sampling, seed: 0 });
+    const generations: Generation[][] = Array.from({ length: agents }, (_, n) => all.slice(n * perAgent, (n + 1) * perAgent));
+    calls += agents;
+    afterCall?.(calls);
     const next: PendingNode[] = [];
     for (const [i, p] of frontier.entries()) {
       const text = (n: number, s: number): string => generations[n][i * k + s].text;

@@ -101,6 +101,13 @@ defineGradient('Split', ({ inputs: [x], outputs, attrs }, dys) => {
   return [concat(parts, axis), undefined];
 });
 
+/** Split along `axis` into parts of run-time sizes (DynamicDims); inference graphs only (Split's gradient needs static sizes). */
+export function splitDynamic(x: Tensor, sizes: readonly DynamicDim[], axis: number): Tensor[] {
+  const ax = axis < 0 ? axis + x.rank : axis;
+  const outs = sizes.map((s) => ({ dtype: x.dtype, shape: x.shape.map((d, i) => (i === ax ? s.symbol : d)) }));
+  return x.graph.apply('Split', [x, concat(sizes.map((s) => s.value), 0)], outs, { axis: attr.int(ax) });
+}
+
 /** x[starts:ends] along `axes`, step 1, static bounds. */
 export function slice(x: Tensor, starts: readonly number[], ends: readonly number[], axes: readonly number[]): Tensor {
   const g = x.graph;

@@ -1,6 +1,7 @@
-// The debate as library code, without Temporal: who is asked what in which round, and that
-// rounds handed back from an earlier attempt give the rows an uninterrupted debate gives.
-// Real model (a small random one, real ONNX Runtime), real tasks and prompts.
+// The debate as library code, without Temporal: who is asked what in which round, that rounds
+// handed back from an earlier attempt give the rows an uninterrupted debate gives, and that one
+// model call per round (every agent's adapter in one batch) gives the rows of one call per agent.
+// Real model (a small random one, real ONNX Runtime, random adapters), real tasks and prompts.
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,14 +13,16 @@ import type { DebateSetup } from '../../../data/method/debate';
 import { deriveSeed } from '../../../data/method/seed';
 import { generateArithmeticQuestions } from '../../../data/tasks/arithmetic';
 import { getTask } from '../../../data/tasks';
-import { openModel, writeRandomModelDir } from '../../../lm';
+import { openModel, writeRandomAdapterDir, writeRandomModelDir } from '../../../lm';
 import type { LanguageModel } from '../../../lm/types';
+import { callPerStreamSeed } from '../../lm/call-per-stream-seed';
 
 const dir = mkdtempSync(join(tmpdir(), 'maft-debate-'));
 let model: LanguageModel;
 let generateCalls = 0;
 before(async () => {
   await writeRandomModelDir(dir, { seed: 5, initStd: 0.5 });
+  for (const k of [1, 2]) await writeRandomAdapterDir(join(dir, `adapter-${k}`), dir, { seed: k, rank: 4, alpha: 8, std: 0.3 });
   const real = await openModel(dir, { device: 'cpu' });
   model = { ...real, info: real.info, close: () => real.close(), score: (r) => real.score(r), generate: (r, o) => (generateCalls++, real.generate(r, o)) };
 });
@@ -89,13 +92,30 @@ describe('runDebate', () => {
     const saved: DebateRow[][] = [];
     const beats: [number, number][] = [];
     await runDebate(model, setup({ rounds: 1 }), { afterRound: async (_round, rows) => void saved.push(rows), afterCall: (done, complete) => void beats.push([done, complete]) });
-    assert.deepEqual(beats, [[1, 0], [2, 0]]);
+    assert.deepEqual(beats, [[2, 0]], 'one model call answers both agents');
     generateCalls = 0;
     const resumed = await runDebate(model, setup(), { finished: saved, afterCall: (done, complete) => void beats.push([done, complete]) });
-    assert.equal(generateCalls, 4, 'two agents × the two rounds left');
-    assert.deepEqual(beats.slice(2), [[3, 1], [4, 1], [5, 2], [6, 2]], 'call counts include the finished round');
+    assert.equal(generateCalls, 2, 'one call for each of the two rounds left');
+    assert.deepEqual(beats.slice(1), [[4, 1], [6, 2]], 'agent-call counts include the finished round');
     assert.deepEqual(resumed.rows, whole.rows);
     assert.equal(resumed.calls, whole.calls);
+  });
+
+  it('gives, in one call per round with each agent\'s adapter per row, the rows of one call per agent', async () => {
+    const adapter = (k: number): string => join(dir, `adapter-${k}`);
+    for (const over of [
+      { generationAdapters: [adapter(1), undefined], criticAdapters: [adapter(2), adapter(1)] },
+      { summarize: true, rounds: 2, generationAdapters: [adapter(2), adapter(1)], criticAdapters: [undefined, adapter(2)] },
+    ]) {
+      generateCalls = 0;
+      const merged = await runDebate(model, setup(over));
+      assert.equal(generateCalls, callsInDebate(setup(over)) / 2, 'one call per round (two with summaries) for both agents');
+      const separate = await runDebate(callPerStreamSeed(model), setup(over));
+      assert.deepEqual(merged.rows, separate.rows);
+      assert.equal(merged.generatedTokens, separate.generatedTokens);
+      const plain = await runDebate(model, setup({ ...over, generationAdapters: [undefined, undefined], criticAdapters: [undefined, undefined] }));
+      assert.notDeepEqual(plain.rows.map((r) => r.response), merged.rows.map((r) => r.response), 'the adapters change what the agents say');
+    }
   });
 
   it('names the question and agent a handed-back round lacks', async () => {

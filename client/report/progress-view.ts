@@ -34,7 +34,12 @@ export async function followRun(maft: MaftClient, runId: string, options: Follow
 function where(p: RunProgress): string {
   const run = p.run;
   if (!run) return p.status.toLowerCase();
-  if (!run.current) return run.status === 'running' ? (run.questions ? 'between iterations' : 'preparing questions') : run.status;
+  if (!run.current) {
+    if (run.status !== 'running') return run.status;
+    if (!run.questions) return 'preparing questions';
+    // MAPoRL's verifier trains after the questions and before the first iteration.
+    return p.running.some((s) => s.activity === 'trainVerifier') ? 'training the verifier' : 'between iterations';
+  }
   const plan = run.plan.find((v) => v.variant.name === run.current?.variant);
   const last = plan ? plan.iterations[plan.iterations.length - 1] : '?';
   const it = p.iteration;

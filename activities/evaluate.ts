@@ -16,6 +16,7 @@ import type { ModelPool } from './model-pool';
 import { indexDebate, readDebate, readQuestions, taskOf } from './run-files';
 import { EVAL_FILE, inStep, questionsFile } from '../experiment/run-layout';
 import type { DebateIndex } from './run-files';
+import { heartbeatWhile } from './heartbeat-while';
 import { cachedStep, runDirOf } from './step-cache';
 import type { EvaluateInput, EvaluationSummary } from '../experiment/step-types';
 
@@ -42,7 +43,7 @@ export async function evaluate(deps: ActivityDeps, models: ModelPool, input: Eva
         }),
       );
       const result = evaluateDebate(evaluated, task.isEquivalent, deriveSeed(config.seed, 'eval', variant.name, iteration));
-      const nll = config.evaluation.nllDiversity && variant.agents > 1 ? await heldOutNll(deps, models, input, questions, debate, agents) : null;
+      const nll = config.evaluation.nllDiversity && variant.agents > 1 ? await heartbeatWhile(() => ({ step: 0, total: 1 }), () => heldOutNll(deps, models, input, questions, debate, agents)) : null;
 
       const evalRows = result.verdicts.map(
         (v, i): EvalRow => ({

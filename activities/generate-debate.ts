@@ -16,6 +16,7 @@ import type { DebateHeartbeat, DebateShardInput, DebateShardSummary } from '../e
 import type { ActivityDeps } from './deps';
 import type { ModelPool } from './model-pool';
 import { readQuestions, samplingOf, taskOf } from './run-files';
+import { heartbeatWhile } from './heartbeat-while';
 import { cachedStep, runDirOf } from './step-cache';
 
 export async function generateDebate(deps: ActivityDeps, models: ModelPool, input: DebateShardInput): Promise<DebateShardSummary> {
@@ -58,28 +59,34 @@ export async function generateDebate(deps: ActivityDeps, models: ModelPool, inpu
       };
       const total = callsInDebate(setup);
       const ctx = Context.current();
+      // The heartbeat names the last round saved in partial/; those rounds are handed back.
+      const previous = ctx.info.heartbeatDetails as DebateHeartbeat | undefined;
+      let last: DebateHeartbeat = previous ?? { step: 0, total, round: 0 };
       const beat = (done: number, round: number): void => {
-        ctx.heartbeat({ step: done, total, round } satisfies DebateHeartbeat);
+        last = { step: done, total, round };
+        ctx.heartbeat(last);
         if (ctx.cancellationSignal.aborted) throw new CancelledFailure('debate cancelled');
       };
-
-      // The heartbeat names the last round saved in partial/; those rounds are handed back.
       const partial = (round: number): string => join(dir, partialRoundFile(round));
       const finished: DebateRow[][] = [];
-      const resumeAfter = (ctx.info.heartbeatDetails as DebateHeartbeat | undefined)?.round ?? 0;
+      const resumeAfter = previous?.round ?? 0;
       for (let round = 1; round <= resumeAfter && existsSync(partial(round)); round++) {
         finished.push(await readRows(debateSchema, partial(round)));
       }
       if (finished.length > 0) deps.log?.info(`${stepDir}: attempt ${ctx.info.attempt} resumes after round ${finished.length}`);
 
-      const debate = await runDebate(model, setup, {
-        finished,
-        afterCall: beat,
-        afterRound: async (round, rows, done) => {
-          await writeRows(debateSchema, partial(round), rows);
-          beat(done, round);
-        },
-      });
+      const debate = await heartbeatWhile(
+        () => last,
+        () =>
+          runDebate(model, setup, {
+            finished,
+            afterCall: beat,
+            afterRound: async (round, rows, done) => {
+              await writeRows(debateSchema, partial(round), rows);
+              beat(done, round);
+            },
+          }),
+      );
       const written = await writeRows(debateSchema, join(dir, DEBATE_FILE), debate.rows);
       await rm(join(dir, PARTIAL_DIR), { recursive: true, force: true });
       return {

@@ -17,6 +17,7 @@ import { loadJointReward, rewardKey } from './magrpo-reward';
 import type { MagrpoConfig } from '../experiment/magrpo-schema';
 import type { ModelPool } from './model-pool';
 import { readQuestions, samplingOf, taskOf } from './run-files';
+import { heartbeatWhile } from './heartbeat-while';
 import { cachedStep, runDirOf } from './step-cache';
 
 /** How a method rolls out: K per agent and node, joint actions, and whether a reward can stop a branch. */
@@ -83,10 +84,16 @@ export async function generateRollouts(deps: ActivityDeps, models: ModelPool, in
       };
       const ctx = Context.current();
       const total = callsInRollout(setup);
-      const result = await runRollouts(model, setup, (done) => {
-        ctx.heartbeat({ step: done, total } satisfies StepHeartbeat);
-        if (ctx.cancellationSignal.aborted) throw new CancelledFailure('rollouts cancelled');
-      });
+      let last: StepHeartbeat = { step: 0, total };
+      const result = await heartbeatWhile(
+        () => last,
+        () =>
+          runRollouts(model, setup, (done) => {
+            last = { step: done, total };
+            ctx.heartbeat(last);
+            if (ctx.cancellationSignal.aborted) throw new CancelledFailure('rollouts cancelled');
+          }),
+      );
       const written = await writeRows(rolloutSchema, join(dir, ROLLOUTS_FILE), result.rows);
       return {
         outputs: [written],

@@ -7,13 +7,13 @@
 import { join } from 'node:path';
 import { advantageSchema, readRows, rolloutSchema } from '../data/artifacts';
 import { deriveSeed } from '../data/method/seed';
-import type { RlExample, RlFinetuneOptions, RlObjective } from '../lm/types';
+import type { RlExample, RlObjective } from '../lm/types';
 import type { PolicyUpdateInput, TrainSummary } from '../experiment/step-types';
 import type { ActivityDeps } from './deps';
 import { MaftInputError } from './failures';
 import type { ModelPool } from './model-pool';
 import { cachedStep, runDirOf } from './step-cache';
-import { trainInStep } from './train-in-step';
+import { rlLoraOptions, trainRlInStep } from './rl-training';
 
 /** Tokens packed per optimizer step: a few completions of the tiny model per step (magrpo: has no key for it yet). */
 export const POLICY_BATCH_TOKENS = 2048;
@@ -27,20 +27,7 @@ export async function policyUpdate(deps: ActivityDeps, models: ModelPool, input:
   const mine = (a: { agent: number }): boolean => agent === 0 || a.agent === agent;
   const seed = deriveSeed(config.seed, 'magrpo-policy', iteration, agent);
   const objective: RlObjective = { policy: { kind: 'pg' }, normalize: 'sequence-sum', ...(magrpo.klBeta === undefined ? {} : { kl: { beta: magrpo.klBeta } }) };
-  const options: RlFinetuneOptions = {
-    method: 'lora',
-    lora: magrpo.lora,
-    learningRate: magrpo.learningRate,
-    epochs: 1,
-    batchTokens: POLICY_BATCH_TOKENS,
-    gradientAccumulation: 1,
-    weightDecay: 0,
-    betas: [0.9, 0.999],
-    warmupSteps: 0,
-    schedule: 'constant',
-    maxGradNorm: 1,
-    seed,
-  };
+  const options = rlLoraOptions({ lora: magrpo.lora, learningRate: magrpo.learningRate, epochs: 1, batchTokens: POLICY_BATCH_TOKENS, seed });
   return cachedStep(deps, {
     step: 'policyUpdate',
     runId,
@@ -62,17 +49,7 @@ export async function policyUpdate(deps: ActivityDeps, models: ModelPool, input:
         const ref = await model.scoreTokens(examples.map((e) => ({ prompt: e.prompt, completion: e.completion })));
         ref.forEach((s, i) => (examples[i].refLogprobs = s.logprobs));
       }
-      return trainInStep(deps, { dir, stepDir, trainee, examples: examples.length }, (target) =>
-        deps.lm.finetuneRl({
-          modelDir: config.model.path,
-          init: init === null ? undefined : join(runDir, init),
-          examples,
-          objective,
-          options,
-          runtime: { device: config.model.device, threads: config.model.threads },
-          ...target,
-        }),
-      );
+      return trainRlInStep(deps, config, { runId, dir, stepDir, trainee }, { init, examples, objective, options });
     },
   });
 }

@@ -12,18 +12,17 @@
 // norm clipping is per model). A value model's first update has no values to clip against (there
 // was no value model when the batch was scored, so its values were 0) and is unclipped. Adam's
 // moments restart with every batch (each update is its own activity).
-import { join } from 'node:path';
 import type { RolloutRow } from '../data/artifacts';
 import { deriveSeed } from '../data/method/seed';
-import type { RlExample, RlFinetuneOptions, RlObjective } from '../lm/types';
+import type { RlExample, RlObjective } from '../lm/types';
 import { questionsFile } from '../experiment/run-layout';
 import type { PpoUpdateInput, TrainSummary } from '../experiment/step-types';
 import type { ActivityDeps } from './deps';
 import { MaftInputError } from './failures';
 import { questionOf, readAdvantages, readScores, readTranscripts, responseKey, valuePrompt } from './maporl-batch';
 import { readQuestions, taskOf } from './run-files';
-import { cachedStep, runDirOf } from './step-cache';
-import { trainInStep } from './train-in-step';
+import { cachedStep } from './step-cache';
+import { rlLoraOptions, trainRlInStep } from './rl-training';
 
 export async function ppoUpdate(deps: ActivityDeps, input: PpoUpdateInput): Promise<TrainSummary> {
   const { runId, config, iteration, batch, trainee, model, init, stepDir } = input;
@@ -42,7 +41,6 @@ export async function ppoUpdate(deps: ActivityDeps, input: PpoUpdateInput): Prom
     inputPaths: [questionsFile('train'), input.rollouts, input.scores, input.advantages, ...(init === null ? [] : [init])],
     compute: async (dir) => {
       const task = taskOf(config);
-      const runDir = runDirOf(deps, runId);
       const inCells = new Set(trainee.cells.map((c) => `${c.turn}/${c.agent}`));
       const responses = (await readTranscripts(deps, runId, input.rollouts)).filter((r) => inCells.has(`${r.turn}/${r.agent}`));
       const scores = await readScores(deps, runId, input.scores, responses);
@@ -56,31 +54,14 @@ export async function ppoUpdate(deps: ActivityDeps, input: PpoUpdateInput): Prom
         return { prompt, completion: r.tokenIds, returns: a.returns, ...(init === null ? {} : { oldValues: s.values }) };
       });
       if (examples.length === 0) throw new MaftInputError(`${input.rollouts}: trainee ${trainee.id} has no responses in this batch`);
-      const options: RlFinetuneOptions = {
-        method: 'lora',
+      const options = rlLoraOptions({
         lora,
         learningRate: ppo.learningRate,
         epochs: ppo.epochs,
         batchTokens: miniBatchTokens(responses, ppo.miniBatches),
-        gradientAccumulation: 1,
-        weightDecay: 0,
-        betas: [0.9, 0.999],
-        warmupSteps: 0,
-        schedule: 'constant',
-        maxGradNorm: 1,
         seed: deriveSeed(config.seed, 'maporl-ppo', iteration, batch, model, trainee.id),
-      };
-      return trainInStep(deps, { dir, stepDir, trainee: id, examples: examples.length }, (target) =>
-        deps.lm.finetuneRl({
-          modelDir: config.model.path,
-          init: init === null ? undefined : join(runDir, init),
-          examples,
-          objective,
-          options,
-          runtime: { device: config.model.device, threads: config.model.threads },
-          ...target,
-        }),
-      );
+      });
+      return trainRlInStep(deps, config, { runId, dir, stepDir, trainee: id }, { init, examples, objective, options });
     },
   });
 }

@@ -15,6 +15,7 @@ import { MaftInputError } from './failures';
 import { meanPerTurn, questionOf, readTranscripts, valuePrompt } from './maporl-batch';
 import type { ModelPool } from './model-pool';
 import { readQuestions, taskOf } from './run-files';
+import { heartbeatWhile } from './heartbeat-while';
 import { cachedStep, runDirOf } from './step-cache';
 
 export async function scoreRollouts(deps: ActivityDeps, models: ModelPool, input: ScoreRolloutsInput): Promise<ScoresSummary> {
@@ -28,7 +29,7 @@ export async function scoreRollouts(deps: ActivityDeps, models: ModelPool, input
     stepDir,
     inputs: { model: config.model.path, task: config.task.name, temperature: config.sampling.temperature, verifier: maporl.verifier, valueSimplification: maporl.valueSimplification, policies },
     inputPaths: [questionsFile('train'), input.rollouts, ...policyFiles(policies), ...(verifier === null ? [] : [verifier])],
-    compute: async (dir) => {
+    compute: (dir) => heartbeatWhile(() => ({ step: 0, total: 1 }), async () => {
       const task = taskOf(config);
       const runDir = runDirOf(deps, runId);
       const at = (p: string | null): string | undefined => (p === null ? undefined : join(runDir, p));
@@ -72,6 +73,6 @@ export async function scoreRollouts(deps: ActivityDeps, models: ModelPool, input
           accuracyPerTurn: meanPerTurn(rows, config.rounds, (row) => (row.correct ? 1 : 0)),
         },
       };
-    },
+    }),
   });
 }

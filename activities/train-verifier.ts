@@ -13,15 +13,16 @@ import { jointActions } from '../data/method/magrpo/joint-actions';
 import { runRollouts } from '../data/method/magrpo/rollouts';
 import { deriveSeed } from '../data/method/seed';
 import { inStep, questionsFile } from '../experiment/run-layout';
-import type { StepHeartbeat, TrainVerifierInput, VerifierSummary } from '../experiment/step-types';
-import type { RlExample, RlFinetuneOptions, RlObjective } from '../lm/types';
+import type { TrainVerifierInput, VerifierSummary } from '../experiment/step-types';
+import type { RlExample, RlObjective } from '../lm/types';
 import type { ActivityDeps } from './deps';
 import { MaftInputError } from './failures';
 import type { ModelPool } from './model-pool';
 import { POLICY_BATCH_TOKENS } from './policy-update';
 import { readQuestions, samplingOf, taskOf } from './run-files';
+import { heartbeatWhile } from './heartbeat-while';
 import { cachedStep } from './step-cache';
-import { trainInStep } from './train-in-step';
+import { rlLoraOptions, trainRlInStep } from './rl-training';
 
 export const VERIFIER_SAMPLES_FILE = 'samples.parquet';
 
@@ -30,20 +31,7 @@ export async function trainVerifier(deps: ActivityDeps, models: ModelPool, input
   if (config.method !== 'maporl' || config.maporl.verifier !== 'model') throw new MaftInputError('trainVerifier runs for method maporl with verifier: model');
   const training = config.maporl.verifierTraining;
   const objective: RlObjective = { head: { kind: 'verifier', tokens: 'completion' }, normalize: 'token-mean' };
-  const options: RlFinetuneOptions = {
-    method: 'lora',
-    lora: training.lora,
-    learningRate: training.learningRate,
-    epochs: training.epochs,
-    batchTokens: POLICY_BATCH_TOKENS,
-    gradientAccumulation: 1,
-    weightDecay: 0,
-    betas: [0.9, 0.999],
-    warmupSteps: 0,
-    schedule: 'constant',
-    maxGradNorm: 1,
-    seed: deriveSeed(config.seed, 'maporl-verifier'),
-  };
+  const options = rlLoraOptions({ lora: training.lora, learningRate: training.learningRate, epochs: training.epochs, batchTokens: POLICY_BATCH_TOKENS, seed: deriveSeed(config.seed, 'maporl-verifier') });
   return cachedStep(deps, {
     step: 'trainVerifier',
     runId,
@@ -57,7 +45,7 @@ export async function trainVerifier(deps: ActivityDeps, models: ModelPool, input
       const k = training.samplesPerQuestion;
       const ctx = Context.current();
       // One turn of one agent with K samples per question: the base model's answers, as rollouts.
-      const sampled = await runRollouts(model, {
+      const sampled = await heartbeatWhile(() => ({ step: 0, total: 0 }), () => runRollouts(model, {
         task,
         questions,
         agents: 1,
@@ -69,7 +57,7 @@ export async function trainVerifier(deps: ActivityDeps, models: ModelPool, input
         adapterOf: () => undefined,
         sampling: samplingOf(config),
         seedOf: () => deriveSeed(config.seed, 'maporl-verifier-samples'),
-      });
+      }));
       if (ctx.cancellationSignal.aborted) throw new CancelledFailure('verifier training cancelled');
       const samples = await writeRows(rolloutSchema, join(dir, VERIFIER_SAMPLES_FILE), sampled.rows);
       const byId = new Map(questions.map((q) => [q.id, q]));
@@ -77,10 +65,7 @@ export async function trainVerifier(deps: ActivityDeps, models: ModelPool, input
         const q = byId.get(r.questionId)!;
         return { prompt: task.generationPrompt(q), completion: r.tokenIds, label: r.answer !== null && task.isEquivalent(r.answer, q.answer) ? 1 : 0 };
       });
-      ctx.heartbeat({ step: 0, total: 0 } satisfies StepHeartbeat);
-      const trained = await trainInStep(deps, { dir, stepDir, trainee: 'verifier', examples: examples.length }, (target) =>
-        deps.lm.finetuneRl({ modelDir: config.model.path, examples, objective, options, runtime: { device: config.model.device, threads: config.model.threads }, ...target }),
-      );
+      const trained = await trainRlInStep(deps, config, { runId, dir, stepDir, trainee: 'verifier' }, { init: null, examples, objective, options });
       return { outputs: [...trained.outputs, samples], summary: { ...trained.summary, samples: inStep(stepDir, VERIFIER_SAMPLES_FILE), positives: examples.filter((e) => e.label === 1).length } };
     },
   });

@@ -32,9 +32,15 @@ export function finetuneRl(request: RlFinetuneRequest): Promise<FinetuneResult> 
 /** One idle trainer thread at most; concurrent finetunes start their own. */
 let idle: Worker | undefined;
 
+/** Forgets the idle thread if it exits while idle; removed when the thread is taken, so listeners do not pile up over calls. */
+function forgetOnExit(this: Worker): void {
+  if (idle === this) idle = undefined;
+}
+
 function takeWorker(): Worker {
   const worker = idle ?? startWorker(new URL('./finetune-worker.ts', import.meta.url), {});
   idle = undefined;
+  worker.off('exit', forgetOnExit);
   worker.ref();
   return worker;
 }
@@ -46,9 +52,7 @@ function keepIdle(worker: Worker): void {
   }
   worker.unref();
   idle = worker;
-  worker.once('exit', () => {
-    if (idle === worker) idle = undefined;
-  });
+  worker.once('exit', forgetOnExit);
 }
 
 function train(work: TrainingJob, onProgress: ((p: FinetuneProgress) => void) | undefined, signal: AbortSignal | undefined): Promise<FinetuneResult> {

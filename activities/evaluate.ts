@@ -4,6 +4,9 @@
 import { join } from 'node:path';
 import { evalSchema, writeRows } from '../data/artifacts';
 import type { EvalRow } from '../data/artifacts';
+import type { Accuracy } from '../data/method/accuracy';
+import { evaluateCollaboration } from '../data/method/collaboration-evaluation';
+import type { CollaborationEvaluation, RevisionShares } from '../data/method/collaboration-evaluation';
 import { evaluateDebate } from '../data/method/evaluation-metrics';
 import type { EvaluatedQuestion } from '../data/method/evaluation-metrics';
 import { nllDiversity } from '../data/method/diversity';
@@ -18,7 +21,7 @@ import { EVAL_FILE, inStep, questionsFile } from '../experiment/run-layout';
 import type { DebateIndex } from './run-files';
 import { heartbeatWhile } from './heartbeat-while';
 import { cachedStep, runDirOf } from './step-cache';
-import type { EvaluateInput, EvaluationSummary } from '../experiment/step-types';
+import type { AccuracySummary, CollaborationSummary, EvaluateInput, EvaluationSummary, ShareSummary } from '../experiment/step-types';
 
 export async function evaluate(deps: ActivityDeps, models: ModelPool, input: EvaluateInput): Promise<EvaluationSummary> {
   const { runId, config, variant, iteration, agents, stepDir } = input;
@@ -69,10 +72,25 @@ export async function evaluate(deps: ActivityDeps, models: ModelPool, input: Eva
           consensusDiversity: variant.agents > 1 ? finite(result.consensusDiversity) : null,
           nllDiversity: nll === null ? null : finite(nll),
           ties: result.ties,
+          ...(rlVariants.has(variant.name) ? { collaboration: collaborationSummary(evaluateCollaboration(evaluated, task.isEquivalent)) } : {}),
         },
       };
     },
   });
+}
+
+/** The variants evaluated as the RL methods report it (the MAPoRL / MAGRPO run and its shared-policy baseline). */
+const rlVariants = new Set(['maporl', 'magrpo', 'shared-policy']);
+
+function collaborationSummary(c: CollaborationEvaluation): CollaborationSummary {
+  const accuracy = (a: Accuracy): AccuracySummary => ({ accuracy: a.accuracy, stderr: a.stderr });
+  const share = (a: Accuracy): ShareSummary => ({ share: a.accuracy, stderr: a.stderr, total: a.total });
+  const shares = (r: RevisionShares) => ({ wrongToRight: share(r.wrongToRight), rightToWrong: share(r.rightToWrong) });
+  return {
+    final: accuracy(c.final),
+    perTurn: c.perTurn.map(accuracy),
+    transitions: c.transitions.map((t) => ({ turn: t.turn, byOthers: { right: shares(t.byOthers.right), wrong: shares(t.byOthers.wrong), undecided: shares(t.byOthers.undecided) } })),
+  };
 }
 
 /**

@@ -139,6 +139,28 @@ export interface EvaluationSummary extends AccuracySummary {
   consensusDiversity: number | null;
   nllDiversity: number | null;
   ties: number;
+  /**
+   * The RL methods' evaluation (MAPoRL section 4.1; data/method/collaboration-evaluation.ts): the
+   * final turn's majority with ties scored by expectation, the same per turn, and the share of
+   * agents revising wrong → right and right → wrong from turn t to t + 1, by the others' majority.
+   */
+  collaboration?: CollaborationSummary;
+}
+
+export interface CollaborationSummary {
+  final: AccuracySummary;
+  perTurn: AccuracySummary[];
+  transitions: {
+    turn: number;
+    byOthers: Record<'right' | 'wrong' | 'undecided', { wrongToRight: ShareSummary; rightToWrong: ShareSummary }>;
+  }[];
+}
+
+/** `share` of `total` agents made the move, ± its binomial SE. */
+export interface ShareSummary {
+  share: number;
+  stderr: number;
+  total: number;
 }
 
 /** Heartbeat details of long steps; a retried attempt reads them back to resume. */

@@ -25,5 +25,29 @@ export function resultsTable(results: RunResults): string {
     ]);
   };
   for (const [method, r] of methodReports(results)) add(method, r);
-  return textTable(header, rows).join('\n');
+  return [...textTable(header, rows), ...collaborationLines(results)].join('\n');
+}
+
+/**
+ * The RL methods' evaluation (MAPoRL section 4.1) under the table: per turn the majority with ties
+ * scored by expectation, and between turns the share of agents going W → R and R → W when the
+ * others' majority was right or wrong (n: agents that could).
+ */
+function collaborationLines(results: RunResults): string[] {
+  const reports = methodReports(results).filter(([, r]) => r.collaboration);
+  if (reports.length === 0) return [];
+  const share = (s: { share: number; stderr: number; total: number }): string => (s.total === 0 ? '–' : `${pct(s.share)} ± ${pct(s.stderr)} (n ${s.total})`);
+  return [
+    'collaboration (majority with ties by expectation, per turn; revisions t → t+1 by the others\' majority at t):',
+    ...reports.flatMap(([method, r]) => {
+      const c = r.collaboration!;
+      return [
+        `  ${method} iter ${r.iteration}: ${c.perTurn.map((a) => `${pct(a.accuracy)} ± ${pct(a.stderr)}`).join(' → ')} %`,
+        ...c.transitions.map(
+          (t) =>
+            `    turn ${t.turn} → ${t.turn + 1}: others right: W→R ${share(t.byOthers.right.wrongToRight)}, R→W ${share(t.byOthers.right.rightToWrong)}; others wrong: W→R ${share(t.byOthers.wrong.wrongToRight)}, R→W ${share(t.byOthers.wrong.rightToWrong)}`,
+        ),
+      ];
+    }),
+  ];
 }

@@ -1,6 +1,6 @@
 // The results of a run as one JSON object (`maft results --json`) and its parts. Built from the
 // workflow's state, so it reads the same whether the run completed, was cancelled or is running.
-import type { DatasetSizes } from '../../experiment/step-types';
+import type { CollaborationSummary, DatasetSizes } from '../../experiment/step-types';
 import type { ExperimentConfig } from '../../experiment/experiment-schema';
 import type { IterationResult, RunState } from '../../experiment/run-types';
 
@@ -18,6 +18,8 @@ export interface IterationReport {
   votes?: { questions: number; ties: number; noAnswer: number; majorityAccuracy: number };
   datasets: ({ trainee: string; agent: number; role: string } & DatasetSizes)[];
   training: { trainee: string; examples: number; skipped: boolean; steps: number; finalLoss: number | null; meanLoss: number | null; resumedFromStep: number }[];
+  /** RL methods: expected-tie majority accuracy per turn and the revisions between turns (step-types.ts CollaborationSummary). */
+  collaboration?: CollaborationSummary;
 }
 
 export interface RunResults {
@@ -47,6 +49,7 @@ export function iterationReport(r: IterationResult): IterationReport {
     training: (r.training ?? []).map(({ trainee, examples, skipped, steps, finalLoss, meanLoss, resumedFromStep }) => ({
       trainee, examples, skipped, steps, finalLoss, meanLoss, resumedFromStep,
     })),
+    ...(e.collaboration ? { collaboration: e.collaboration } : {}),
   };
 }
 

@@ -44,6 +44,16 @@ test('maft run --config configs/maporl-ci.yaml completes with schema-valid resul
     assert.equal(r.perRound.length, TURNS);
     assert.equal(r.perRound[TURNS - 1].accuracy, r.accuracy);
   }
+  // The RL evaluation: expected-tie majority per turn (it differs from the seeded vote only on ties) and revisions between turns.
+  for (const r of [...results.iterations, ...results.baselines['shared-policy']]) {
+    const c = r.collaboration!;
+    assert.equal(c.perTurn.length, TURNS);
+    assert.ok(Math.abs(c.final.accuracy - r.accuracy) <= r.ties / QUESTIONS + 1e-12, `${c.final.accuracy} vs ${r.accuracy} with ${r.ties} ties`);
+    assert.equal(c.transitions.length, TURNS - 1);
+    const moves = c.transitions[0].byOthers;
+    assert.equal(moves.right.wrongToRight.total + moves.wrong.wrongToRight.total + moves.undecided.wrongToRight.total + moves.right.rightToWrong.total + moves.wrong.rightToWrong.total + moves.undecided.rightToWrong.total, QUESTIONS * AGENTS);
+  }
+  assert.equal(results.baselines['multiagent-sft'][0].collaboration, undefined);
   const trained = results.iterations[1].training;
   assert.deepEqual(trained.map((t) => t.trainee), ['policy-agent-1-turn-2', 'value-agent-1-turn-2', 'policy-agent-2-turn-2', 'value-agent-2-turn-2']);
   for (const t of trained) assert.ok(!t.skipped && t.steps > 0 && Number.isFinite(t.finalLoss ?? NaN), JSON.stringify(t));

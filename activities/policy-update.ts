@@ -12,6 +12,7 @@ import type { PolicyUpdateInput, TrainSummary } from '../experiment/step-types';
 import type { ActivityDeps } from './deps';
 import { MaftInputError } from './failures';
 import type { ModelPool } from './model-pool';
+import { heartbeatWhile } from './heartbeat-while';
 import { cachedStep, runDirOf } from './step-cache';
 import { rlLoraOptions, trainRlInStep } from './rl-training';
 
@@ -46,7 +47,7 @@ export async function policyUpdate(deps: ActivityDeps, models: ModelPool, input:
       });
       if (objective.kl) {
         const model = await models.get(config.model.path, { device: config.model.device, threads: config.model.threads });
-        const ref = await model.scoreTokens(examples.map((e) => ({ prompt: e.prompt, completion: e.completion })));
+        const ref = await heartbeatWhile(() => ({ step: 0, total: 0 }), () => model.scoreTokens(examples.map((e) => ({ prompt: e.prompt, completion: e.completion }))));
         ref.forEach((s, i) => (examples[i].refLogprobs = s.logprobs));
       }
       return trainRlInStep(deps, config, { runId, dir, stepDir, trainee }, { init, examples, objective, options });

@@ -11,6 +11,7 @@ import { ADAPTER_DIR, CHECKPOINTS_DIR, inStep, LOSSES_FILE, LOSS_SCRATCH_FILE } 
 import type { StepHeartbeat, TrainSummary } from '../experiment/step-types';
 import type { FinetuneProgress, FinetuneResult } from '../lm/types';
 import type { ActivityDeps } from './deps';
+import { heartbeatWhile } from './heartbeat-while';
 import { listFiles } from './step-cache';
 import { openTrainingLog } from './training-log';
 
@@ -37,15 +38,22 @@ export async function trainInStep(
   const outDir = join(dir, ADAPTER_DIR);
   const checkpointDir = join(dir, CHECKPOINTS_DIR);
   const log = await openTrainingLog(join(checkpointDir, LOSS_SCRATCH_FILE));
-  const result = await train({
-    outDir,
-    checkpointDir,
-    onProgress: (p) => {
-      log.record(p.step, p.loss);
-      ctx.heartbeat({ step: p.step, total: p.totalSteps, loss: p.loss, tokensPerSecond: p.tokensPerSecond } satisfies StepHeartbeat);
-    },
-    signal: ctx.cancellationSignal,
-  });
+  // Building the training session before step 1 (and a long step) reports nothing new.
+  let beat: StepHeartbeat = last ?? { step: 0, total: 0 };
+  const result = await heartbeatWhile(
+    () => beat,
+    () =>
+      train({
+        outDir,
+        checkpointDir,
+        onProgress: (p) => {
+          log.record(p.step, p.loss);
+          beat = { step: p.step, total: p.totalSteps, loss: p.loss, tokensPerSecond: p.tokensPerSecond };
+          ctx.heartbeat(beat);
+        },
+        signal: ctx.cancellationSignal,
+      }),
+  );
   const losses = await writeRows(trainingLogSchema, join(dir, LOSSES_FILE), log.rows(result.resumedFromStep));
   // Checkpoints exist only to survive a crash of this attempt; the adapter is the result.
   await rm(checkpointDir, { recursive: true, force: true });

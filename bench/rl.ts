@@ -1,4 +1,4 @@
-// `npm run bench -- rl [--threads N] [--steps N] [--rounds N] [--reps N]`
+// `npm run bench -- rl [--threads N] [--steps N] [--rounds N] [--reps N] [--questions N] [--method-reps N]`
 // What RL costs next to SFT on the 27M Llama config (bench/lm.ts's llama27m), LoRA r 8 on all
 // projections (MAPoRL's setup), one micro-batch of 4 × 256 tokens (64 prompt + 192 completion)
 // per optimizer step, the same batch for every objective: an SFT step, a GRPO step (policy
@@ -8,8 +8,10 @@
 // on a shared machine falls on all of them; tokens/s are the batch's tokens over the median step
 // time (each run's first step excluded), the overhead is the objective's step time over SFT's.
 // Then per-token scoring throughput (log-probs, with entropies, and value-head scores) of
-// 8 × 256-token requests, median of `reps`. Prints one JSON object and a table, with the load
-// average before and after.
+// 8 × 256-token requests, median of `reps`. Then the methods' own work on the embedded tiny model
+// at configs/magrpo-tiny.yaml's shapes (bench/lib/rl-method.ts): MAGRPO rollout trees over
+// `questions` questions and one agent's MAGRPO and MAPoRL updates on them, medians of
+// `method-reps`. Prints one JSON object and tables, with the load average before and after.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,6 +24,7 @@ import { trainModel, type TrainSequence } from '../lm/train/train-model';
 import type { RlObjective } from '../lm/types';
 import { intOption } from './lib/args';
 import { median, seconds } from './lib/median';
+import { rlMethodFigures, rlMethodRows, RL_METHOD_HEADER } from './lib/rl-method';
 import { printTable } from './lib/table';
 import { CONFIGS } from './lm';
 
@@ -117,9 +120,10 @@ export async function run(args: string[]): Promise<void> {
   const ppoName = 'ppo step (policy, then value model)';
   stepSeconds[ppoName] = stepSeconds['ppo policy (clip + k3 KL)'] + stepSeconds['ppo value model (LoRA + head)'];
   const scoring = await scoringFigures(threads, reps, weights);
+  const method = await rlMethodFigures(intOption(args, 'questions', 12), intOption(args, 'method-reps', 3));
   const loadAfter = loadavg()[0];
   const training = Object.fromEntries(Object.entries(stepSeconds).map(([name, s]) => [name, { stepSeconds: s, tokensPerSecond: tokens / s, overVsSft: s / stepSeconds.sft }]));
-  console.log(JSON.stringify({ benchmark: 'rl', config: 'llama27m', threads, rounds, stepsPerRun: steps, batch: { rows: ROWS, length: LENGTH, prompt: PROMPT }, training, scoring, loadAverage: { before: loadBefore, after: loadAfter } }));
+  console.log(JSON.stringify({ benchmark: 'rl', config: 'llama27m', threads, rounds, stepsPerRun: steps, batch: { rows: ROWS, length: LENGTH, prompt: PROMPT }, training, scoring, method, loadAverage: { before: loadBefore, after: loadAfter } }));
   printTable(
     ['step (LoRA r 8, 4 × 256 tokens)', 'median s', 'tok/s', 'time vs SFT'],
     Object.entries(training).map(([name, f]) => [name, f.stepSeconds.toFixed(2), f.tokensPerSecond.toFixed(0), f.overVsSft.toFixed(2) + 'x']),
@@ -128,5 +132,6 @@ export async function run(args: string[]): Promise<void> {
     ['scoring (8 × 256 tokens, 192 scored each)', 'completion tok/s'],
     [['log-probs', scoring.logprobs.toFixed(0)], ['log-probs + entropies', scoring.withEntropy.toFixed(0)], ['value head', scoring.valueHead.toFixed(0)]],
   );
+  printTable(RL_METHOD_HEADER, rlMethodRows(method));
   console.log(`load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after (2-core machine shared with other jobs)`);
 }

@@ -3,11 +3,12 @@
 // manifests that prove which steps were (not) recomputed.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import type { ActivityDeps } from '../../activities';
 import { connectMaft } from '../../client/api';
@@ -15,6 +16,9 @@ import type { MaftClient } from '../../client/api';
 import type { RunResults } from '../../client/report/results';
 import { parseExperimentConfig } from '../../config/load-experiment';
 import type { ExperimentConfig } from '../../experiment/experiment-schema';
+import { CHECKPOINTS_DIR } from '../../experiment/run-layout';
+import { MANIFEST_FILE } from '../../data/artifacts';
+import { loadCheckpoint } from '../../lm/train/checkpoint';
 import { loadTemporalConfig } from '../../config/temporal-config';
 import type { LoadedTemporalConfig } from '../../config/temporal-config';
 import { installQuietRuntime } from '../../temporal/quiet-runtime';
@@ -33,6 +37,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** The steps' options in a test's temporal.yaml: a killed worker is noticed within 10 s, retries come fast. */
+export const TEST_ACTIVITY_DEFAULTS = { heartbeatTimeout: '10s', retry: { initialInterval: '200ms', maximumInterval: '1s' } };
+
 /** temporal.yaml for a test: its own runs directory and short heartbeat timeouts. */
 export function writeTemporalYaml(dir: string, address: string, extra: Record<string, unknown> = {}): string {
   const file = join(dir, 'temporal.yaml');
@@ -42,7 +49,7 @@ export function writeTemporalYaml(dir: string, address: string, extra: Record<st
       server: { mode: 'address', address, dbPath: join(dir, 'temporal.db') },
       runsDir: join(dir, 'runs'),
       searchAttributes: true,
-      activities: { default: { heartbeatTimeout: '10s', retry: { initialInterval: '200ms', maximumInterval: '1s' } } },
+      activities: { default: TEST_ACTIVITY_DEFAULTS },
       ...extra,
     }),
   );
@@ -141,19 +148,27 @@ export function runCli(args: string[], timeoutMs: number): Promise<{ status: num
   );
 }
 
-/** completedAt of every step manifest under a run directory, by step directory. */
-export function manifestTimes(runDir: string): Map<string, string> {
-  const times = new Map<string, string>();
+/** Every file under a directory, as paths relative to it, sorted; none when it does not exist. */
+function filesUnder(root: string): string[] {
+  const files: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name === 'manifest.json') {
-        times.set(relative(runDir, dir), (JSON.parse(readFileSync(path, 'utf8')) as { completedAt: string }).completedAt);
-      }
+      else files.push(relative(root, path));
     }
   };
-  if (existsSync(runDir)) walk(runDir);
+  if (existsSync(root)) walk(root);
+  return files.sort();
+}
+
+/** completedAt of every step manifest under a run directory, by step directory. */
+export function manifestTimes(runDir: string): Map<string, string> {
+  const times = new Map<string, string>();
+  for (const file of filesUnder(runDir)) {
+    if (basename(file) !== MANIFEST_FILE) continue;
+    times.set(relative(runDir, join(runDir, dirname(file))), (JSON.parse(readFileSync(join(runDir, file), 'utf8')) as { completedAt: string }).completedAt);
+  }
   return times;
 }
 
@@ -165,4 +180,36 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/**
+ * Waits until a training step (finetune or policy update) under `iterationDir` whose directory
+ * starts with `prefix` has a checkpoint of at least `minStep` optimizer steps but no manifest: it
+ * can resume from there and has not finished, which is where a crash tests resuming. The step is
+ * read from the checkpoint because an attempt cancelled by a heartbeat timeout also leaves one,
+ * at whatever step it stopped. Polled quickly: the window until the step's end can be a few
+ * optimizer steps. Returns the step directory's name.
+ */
+export function waitForCheckpointedStep(iterationDir: string, prefix: string, minStep: number, timeoutMs: number): Promise<string> {
+  return waitFor(`a ${prefix}* step under ${iterationDir} with a checkpoint at step ${minStep} or later`, timeoutMs, async () => {
+    const steps = existsSync(iterationDir) ? readdirSync(iterationDir).filter((d) => d.startsWith(prefix)).sort() : [];
+    for (const d of steps) {
+      if (existsSync(join(iterationDir, d, MANIFEST_FILE))) continue;
+      const checkpoint = await loadCheckpoint(join(iterationDir, d, CHECKPOINTS_DIR));
+      if (checkpoint && checkpoint.step >= minStep) return d;
+    }
+    return undefined;
+  }, 20);
+}
+
+/** SIGKILL, as a machine that dies: no shutdown hook runs, the server learns of it only from missed heartbeats. */
+export async function killWorker(worker: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  worker.kill('SIGKILL');
+  await exited;
+}
+
+/** sha256 of every file under a run directory, by relative path (to compare two runs' artifacts byte for byte). */
+export function fileHashes(runDir: string): Map<string, string> {
+  return new Map(filesUnder(runDir).map((file) => [file, createHash('sha256').update(readFileSync(join(runDir, file))).digest('hex')]));
 }

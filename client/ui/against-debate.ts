@@ -6,7 +6,7 @@ import { againstDebate } from '../report/against-debate';
 import type { RunResults } from '../report/results';
 import { EVAL_FILE, inStep, stepDir } from '../../experiment/run-layout';
 import type { RunArtifacts } from './artifacts';
-import { MAIN, findIteration } from './plan';
+import { findIteration } from './plan';
 import type { PlannedIteration, PlannedMethod } from './plan';
 
 export interface ComparedIteration extends PairedComparison {
@@ -20,7 +20,8 @@ export function evalFileOf(it: PlannedIteration): string {
 
 /** The reference (debate) iteration, or undefined when the run evaluates none. */
 export function debateReference(plan: readonly PlannedMethod[]): PlannedIteration | undefined {
-  return findIteration(plan, 'debate', 0) ?? findIteration(plan, MAIN, 0);
+  // Else the method's own iteration 0 (the plan lists the method first).
+  return findIteration(plan, 'debate', 0) ?? plan[0]?.iterations.find((i) => i.iteration === 0);
 }
 
 export async function compareWithDebate(artifacts: RunArtifacts, results: RunResults, plan: readonly PlannedMethod[]): Promise<{ reference: PlannedIteration; rows: ComparedIteration[] } | null> {

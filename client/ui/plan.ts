@@ -2,7 +2,7 @@
 // done so far (its results), and where each iteration's artifacts lie.
 import type { ExperimentConfig } from '../../experiment/experiment-schema';
 import { iterationDir } from '../../experiment/run-layout';
-import { baselineVariant, mainVariant } from '../../experiment/variants';
+import { baselineVariant, magrpoVariant, mainVariant, maporlVariant, rlBaselineVariant } from '../../experiment/variants';
 import type { Variant, VariantName } from '../../experiment/variants';
 import type { IterationReport, RunResults } from '../report/results';
 
@@ -21,12 +21,21 @@ export interface PlannedMethod {
   iterations: PlannedIteration[];
 }
 
-export const MAIN: VariantName = 'multiagent-ft';
+/** The variants a run plans: its method (named as the method), then its baselines. */
+function plannedVariants(config: ExperimentConfig): Variant[] {
+  if (config.method === 'maporl' || config.method === 'magrpo') {
+    const main = config.method === 'maporl' ? maporlVariant(config) : magrpoVariant(config);
+    const baselines = config.method === 'maporl' ? config.maporl.baselines : config.magrpo.baselines;
+    return [main, ...baselines.map((b) => rlBaselineVariant(b, config, main))];
+  }
+  return [mainVariant(config), ...config.baselines.map((b) => baselineVariant(b, config))];
+}
 
 export function runPlan(config: ExperimentConfig | null, results: RunResults): PlannedMethod[] {
-  const reports = (name: VariantName): IterationReport[] => (name === MAIN ? results.iterations : results.baselines[name] ?? []);
-  const variants: Variant[] = config ? [mainVariant(config), ...config.baselines.map((b) => baselineVariant(b, config))].filter((v): v is Variant => v !== undefined) : [];
-  const names = [...new Set<VariantName>([...variants.map((v) => v.name), MAIN, ...(Object.keys(results.baselines) as VariantName[])])];
+  const main: VariantName = config?.method ?? 'multiagent-ft';
+  const reports = (name: VariantName): IterationReport[] => (name === main ? results.iterations : results.baselines[name] ?? []);
+  const variants: Variant[] = config ? plannedVariants(config) : [];
+  const names = [...new Set<VariantName>([...variants.map((v) => v.name), main, ...(Object.keys(results.baselines) as VariantName[])])];
   const mainEvaluatesBase = results.iterations[0]?.iteration === 0 || (config?.evaluation.includeBase ?? false);
   return names
     .map((name): PlannedMethod => {
@@ -40,7 +49,7 @@ export function runPlan(config: ExperimentConfig | null, results: RunResults): P
         iterations: numbers.map((iteration) => ({
           variant: name,
           iteration,
-          dir: name === 'debate' && iteration === 0 && mainEvaluatesBase ? iterationDir(MAIN, 0) : iterationDir(name, iteration),
+          dir: name === 'debate' && iteration === 0 && mainEvaluatesBase ? iterationDir(main, 0) : iterationDir(name, iteration),
           report: done.find((r) => r.iteration === iteration) ?? null,
         })),
       };

@@ -10,7 +10,7 @@ import { compareWithDebate, debateReference } from './against-debate';
 import type { RunArtifacts } from './artifacts';
 import { originOf, cellAnchor } from './lineage';
 import { debateDirOf, heldOutOutcomes, outcomeTable, taskOfConfig } from './outcomes';
-import { MAIN, findIteration } from './plan';
+import { findIteration } from './plan';
 import type { PlannedMethod } from './plan';
 import { datasetsPage } from './pages/datasets-page';
 import { debateFilters, debatesPage } from './pages/debates-page';
@@ -51,7 +51,8 @@ export async function renderRoute(ctx: PageContext, path: string, query: URLSear
 }
 
 function methodOf(view: RunView, query: URLSearchParams): PlannedMethod | undefined {
-  const variant = query.get('variant') ?? MAIN;
+  // Without a variant, the method itself (first in the plan).
+  const variant = query.get('variant');
   return view.plan.find((p) => p.variant === variant) ?? view.plan[0];
 }
 

@@ -24,14 +24,14 @@ export interface RunPageData {
 export function runPage({ view, comparison, timeline, now }: RunPageData): string {
   const { runId, config: c } = view;
   const meta = c
-    ? `${c.task.name} · ${c.task.trainSize} train / ${c.task.testSize} test questions · model ${c.model.path} · N = ${c.agents} agents, M = ${c.rounds} rounds, L = ${c.iterations} iterations, w = ${c.critic.w} · seed ${c.seed}`
+    ? `${c.method} · ${c.task.name} · ${c.task.trainSize} train / ${c.task.testSize} test questions · model ${c.model.path} · N = ${c.agents} agents, M = ${c.rounds} rounds, L = ${c.iterations} iterations${c.method === 'multiagent-ft' ? `, w = ${c.critic.w}` : ''} · seed ${c.seed}`
     : 'no config in the run memo';
   const body = html`<h1>${runId} ${statusBadge(view.status)}</h1>
 <p class="meta">${meta}<br>started ${dateTime(view.startTime)} UTC · ${view.closeTime ? 'took' : 'running for'} ${duration((view.closeTime ?? now).getTime() - view.startTime.getTime())}</p>
 ${view.results.error ? html`<p class="error">${view.results.error}</p>` : ''}
 ${liveProgress(view)}
 <section><h2>Plan</h2>${planTable(view)}</section>
-<section><h2>Accuracy and diversity</h2><div class="figures">${figures(view)}</div></section>
+<section><h2>Accuracy and diversity</h2><div class="figures">${figures(view, comparison)}</div></section>
 <section><h2>Results</h2>${resultsTable(view)}</section>
 <section><h2>Against debate, on the same questions</h2>${comparisonTable(runId, comparison)}</section>
 <section><h2>Timeline</h2>${timelineView(timeline, now)}</section>`;
@@ -68,10 +68,12 @@ function planTable(view: RunView): Html {
 <p class="note">Accuracy of the final-round majority on the held-out questions ± binomial standard error; each links to that iteration's debates.</p>`;
 }
 
-function figures(view: RunView): Html {
+function figures(view: RunView, comparison: RunPageData['comparison']): Html {
+  // The CLI plot's annotations: each point's paired difference against debate.
+  const paired = comparison && { reference: { method: comparison.reference.variant, iteration: comparison.reference.iteration }, rows: comparison.rows.map(({ variant, ...p }) => ({ method: variant, ...p })) };
   let accuracy: string | null;
   try {
-    accuracy = accuracyPlotSvg(view.results);
+    accuracy = accuracyPlotSvg(view.results, paired);
   } catch {
     // renderAccuracyPlot needs one iterating series; an evaluation-only run has none.
     accuracy = null;

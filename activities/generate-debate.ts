@@ -15,7 +15,7 @@ import { DEBATE_FILE, inStep, PARTIAL_DIR, partialRoundFile, questionsFile, shar
 import type { DebateHeartbeat, DebateShardInput, DebateShardSummary } from '../experiment/step-types';
 import type { ActivityDeps } from './deps';
 import type { ModelPool } from './model-pool';
-import { readQuestions, samplingOf, taskOf } from './run-files';
+import { generationKey, readQuestions, samplingOf, taskOf } from './run-files';
 import { heartbeatWhile } from './heartbeat-while';
 import { cachedStep, runDirOf } from './step-cache';
 
@@ -27,10 +27,7 @@ export async function generateDebate(deps: ActivityDeps, models: ModelPool, inpu
     runId,
     stepDir,
     inputs: {
-      model: config.model.path,
-      task: config.task.name,
-      promptStyle: config.task.promptStyle,
-      sampling: config.sampling,
+      ...generationKey(config),
       style: config.debate.style,
       seed: config.seed,
       variant,

@@ -16,7 +16,7 @@ import { MaftInputError } from './failures';
 import { loadJointReward, rewardKey } from './magrpo-reward';
 import type { MagrpoConfig } from '../experiment/magrpo-schema';
 import type { ModelPool } from './model-pool';
-import { readQuestions, samplingOf, taskOf } from './run-files';
+import { generationKey, readQuestions, samplingOf, taskOf } from './run-files';
 import { heartbeatWhile } from './heartbeat-while';
 import { cachedStep, runDirOf } from './step-cache';
 
@@ -44,10 +44,7 @@ export async function generateRollouts(deps: ActivityDeps, models: ModelPool, in
     runId,
     stepDir,
     inputs: {
-      model: config.model.path,
-      task: config.task.name,
-      promptStyle: config.task.promptStyle,
-      sampling: config.sampling,
+      ...generationKey(config),
       seed: config.seed,
       k: plan.k,
       jointMode: plan.jointMode,

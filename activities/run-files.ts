@@ -20,6 +20,11 @@ export function samplingOf(config: ExperimentConfig): Omit<SamplingOptions, 'see
   return { maxNewTokens: maxTokens, temperature, topP, topK, stop };
 }
 
+/** What every generating step's output depends on besides its own inputs (part of its cache key). */
+export function generationKey(config: ExperimentConfig): { model: string; task: string; promptStyle: string; sampling: ExperimentConfig['sampling'] } {
+  return { model: config.model.path, task: config.task.name, promptStyle: config.task.promptStyle, sampling: config.sampling };
+}
+
 export async function readQuestions(deps: ActivityDeps, runId: string, split: Split): Promise<Question[]> {
   const rows = await readRows(questionsSchema, join(deps.runsRoot, runId, questionsFile(split)));
   return rows.map(rowToQuestion);

@@ -9,7 +9,7 @@ import { iterationDir, policyStepDir, shardDir, stepDir } from '../experiment/ru
 import type { TrainSummary } from '../experiment/step-types';
 import { callStep } from './activity-calls';
 import { iterationProgressQuery } from './definitions';
-import { questionShards } from './shards';
+import { onShards } from './shards';
 
 export async function magrpoIteration(input: IterationInput): Promise<IterationResult> {
   const { runId, config, steps, variant, iteration, questions } = input;
@@ -25,15 +25,9 @@ export async function magrpoIteration(input: IterationInput): Promise<IterationR
     // One policy per agent, used in every turn (generation and critic slots alike).
     const policies = agents.generation;
     const variantTurns = Array.from({ length: variant.rounds }, (_, t) => t + 1);
-    const shards = questionShards(questions.train, config.debate.shardSize);
-    progress.shards = { done: 0, total: shards.length };
-    const rollouts = await Promise.all(
-      shards.map(async (shard) => {
-        const out = await callStep(steps, 'generateRollouts', `${label}: rollout trees on training questions ${shard.start + 1}–${shard.end} (shard ${shard.index + 1}/${shard.count})`, {
-          ...ctx, variant, iteration, split: 'train', shard, policies: variantTurns.map(() => policies), stepDir: shardDir(stepDir(dir, 'rollouts'), shard.index),
-        });
-        progress.shards.done++;
-        return out;
+    const rollouts = await onShards(progress, 'generateRollouts', 'train', questions.train, config.debate.shardSize, (shard) =>
+      callStep(steps, 'generateRollouts', `${label}: rollout trees on training questions ${shard.start + 1}–${shard.end} (shard ${shard.index + 1}/${shard.count})`, {
+        ...ctx, variant, iteration, split: 'train', shard, policies: variantTurns.map(() => policies), stepDir: shardDir(stepDir(dir, 'rollouts'), shard.index),
       }),
     );
     const rolloutFiles = rollouts.map((s) => s.path);
@@ -62,17 +56,9 @@ export async function magrpoIteration(input: IterationInput): Promise<IterationR
     agents = { generation: updated, critic: [...updated] };
   }
 
-  const evalShards = questionShards(questions.evaluated, config.debate.shardSize);
-  progress.step = 'generateDebate';
-  progress.split = 'test';
-  progress.shards = { done: 0, total: evalShards.length };
-  const debate = await Promise.all(
-    evalShards.map(async (shard) => {
-      const out = await callStep(steps, 'generateDebate', `${label}: evaluation debate on questions ${shard.start + 1}–${shard.end} (shard ${shard.index + 1}/${shard.count})`, {
-        ...ctx, variant, iteration, split: 'test', shard, agents, stepDir: stepDir(dir, 'eval-debate'),
-      });
-      progress.shards.done++;
-      return out;
+  const debate = await onShards(progress, 'generateDebate', 'test', questions.evaluated, config.debate.shardSize, (shard) =>
+    callStep(steps, 'generateDebate', `${label}: evaluation debate on questions ${shard.start + 1}–${shard.end} (shard ${shard.index + 1}/${shard.count})`, {
+      ...ctx, variant, iteration, split: 'test', shard, agents, stepDir: stepDir(dir, 'eval-debate'),
     }),
   );
   progress.step = 'evaluate';

@@ -13,7 +13,7 @@ import type { IterationProgress, IterationResult, MaporlIterationInput, PpoBatch
 import { batchDir, iterationDir, ppoStepDir, shardDir, stepDir } from '../experiment/run-layout';
 import { callStep } from './activity-calls';
 import { iterationProgressQuery } from './definitions';
-import { questionShards } from './shards';
+import { onShards, questionShards } from './shards';
 
 export async function maporlIteration(input: MaporlIterationInput): Promise<IterationResult> {
   const { runId, config, steps, variant, iteration, questions, verifier } = input;
@@ -70,17 +70,9 @@ export async function maporlIteration(input: MaporlIterationInput): Promise<Iter
   }
 
   const agents = agentSetOf(policies);
-  const evalShards = questionShards(questions.evaluated, config.debate.shardSize);
-  progress.step = 'generateRollouts';
-  progress.split = 'test';
-  progress.shards = { done: 0, total: evalShards.length };
-  const transcripts = await Promise.all(
-    evalShards.map(async (shard) => {
-      const out = await callStep(steps, 'generateRollouts', `${label}: evaluation debate on questions ${shard.start + 1}–${shard.end} (shard ${shard.index + 1}/${shard.count})`, {
-        ...ctx, variant, iteration, split: 'test', shard, policies: policies.policy, stepDir: shardDir(stepDir(dir, 'eval-rollouts'), shard.index),
-      });
-      progress.shards.done++;
-      return out;
+  const transcripts = await onShards(progress, 'generateRollouts', 'test', questions.evaluated, config.debate.shardSize, (shard) =>
+    callStep(steps, 'generateRollouts', `${label}: evaluation debate on questions ${shard.start + 1}–${shard.end} (shard ${shard.index + 1}/${shard.count})`, {
+      ...ctx, variant, iteration, split: 'test', shard, policies: policies.policy, stepDir: shardDir(stepDir(dir, 'eval-rollouts'), shard.index),
     }),
   );
   progress.step = 'evaluate';

@@ -1,16 +1,20 @@
 // generateRollouts: MAGRPO's rollout trees (data/method/magrpo/rollouts.ts) on one shard of the
-// training questions, as a step — cached by its inputs and heartbeating per model call. A retried
-// attempt recomputes the shard (its seeds make it the same rows). MAPoRL's debate transcripts are
-// the same process with one completion per agent and turn (K = 1, every turn reached), on
-// training questions to learn from and on held-out ones to evaluate.
+// training questions, as a step — cached by its inputs, heartbeating per model call, and keeping
+// every finished turn in partial/ so that a retried attempt (worker crash, timeout) continues
+// after it with the rows an uninterrupted attempt writes. MAPoRL's debate transcripts are the
+// same process with one completion per agent and turn (K = 1, every turn reached), on training
+// questions to learn from and on held-out ones to evaluate.
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context, CancelledFailure } from '@temporalio/activity';
-import { rolloutSchema, writeRows } from '../data/artifacts';
+import { readRows, rolloutSchema, writeRows } from '../data/artifacts';
+import type { RolloutRow } from '../data/artifacts';
 import { jointActions } from '../data/method/magrpo/joint-actions';
 import { callsInRollout, runRollouts } from '../data/method/magrpo/rollouts';
 import { deriveSeed } from '../data/method/seed';
-import { inStep, questionsFile, ROLLOUTS_FILE } from '../experiment/run-layout';
-import type { RolloutShardInput, RolloutShardSummary, StepHeartbeat } from '../experiment/step-types';
+import { inStep, PARTIAL_DIR, partialTurnFile, questionsFile, ROLLOUTS_FILE } from '../experiment/run-layout';
+import type { RolloutHeartbeat, RolloutShardInput, RolloutShardSummary } from '../experiment/step-types';
 import type { ActivityDeps } from './deps';
 import { MaftInputError } from './failures';
 import { loadJointReward, rewardKey } from './magrpo-reward';
@@ -81,17 +85,50 @@ export async function generateRollouts(deps: ActivityDeps, models: ModelPool, in
       };
       const ctx = Context.current();
       const total = callsInRollout(setup);
-      let last: StepHeartbeat = { step: 0, total };
+      // The heartbeat names the last turn saved in partial/ by an earlier attempt of this very
+      // activity (same inputs); only those turns are handed back, and runRollouts checks each
+      // against the nodes and prompts it must answer before replaying it.
+      const previous = ctx.info.heartbeatDetails as RolloutHeartbeat | undefined;
+      const resumeAfter = typeof previous?.turn === 'number' ? previous.turn : 0;
+      let last: RolloutHeartbeat = previous ?? { step: 0, total, turn: 0 };
+      // The last turn whose rows are in partial/ for this attempt: replayed, or generated and written.
+      let saved = 0;
+      const beat = (done: number): void => {
+        last = { step: done, total, turn: saved };
+        ctx.heartbeat(last);
+        if (ctx.cancellationSignal.aborted) throw new CancelledFailure('rollouts cancelled');
+      };
+      const partial = (turn: number): string => join(dir, partialTurnFile(turn));
+      const ignore = (turn: number, reason: string): void => {
+        saved = turn - 1;
+        deps.log?.info(`${stepDir}: attempt ${ctx.info.attempt} ignores ${partial(turn)} and generates turn ${turn} again: ${reason}`);
+      };
       const result = await heartbeatWhile(
         () => last,
         () =>
-          runRollouts(model, setup, (done) => {
-            last = { step: done, total };
-            ctx.heartbeat(last);
-            if (ctx.cancellationSignal.aborted) throw new CancelledFailure('rollouts cancelled');
+          runRollouts(model, setup, beat, {
+            saved: async (turn): Promise<readonly RolloutRow[] | undefined> => {
+              if (turn > resumeAfter || !existsSync(partial(turn))) return undefined;
+              try {
+                const rows = await readRows(rolloutSchema, partial(turn));
+                saved = turn;
+                return rows;
+              } catch (err) {
+                ignore(turn, err instanceof Error ? err.message : String(err));
+                return undefined;
+              }
+            },
+            rejected: ignore,
+            afterTurn: async (turn, rows, done) => {
+              await writeRows(rolloutSchema, partial(turn), rows);
+              saved = turn;
+              beat(done);
+            },
           }),
       );
+      if (result.replayedTurns > 0) deps.log?.info(`${stepDir}: attempt ${ctx.info.attempt} resumed after turn ${result.replayedTurns}`);
       const written = await writeRows(rolloutSchema, join(dir, ROLLOUTS_FILE), result.rows);
+      await rm(join(dir, PARTIAL_DIR), { recursive: true, force: true });
       return {
         outputs: [written],
         summary: {

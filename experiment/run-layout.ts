@@ -20,7 +20,8 @@
 //     evaluate/eval.parquet                      evaluate
 //   MAGRPO (method: magrpo) writes iter-<l>/ at the top of the run too, with:
 //     rollouts/shard-<k>/rollouts.parquet        generateRollouts: every completion of the rollout
-//                                                trees of shard k's training questions
+//                                                trees of shard k's training questions;
+//                                                partial/turn-<t>.parquet while it runs
 //     advantages/advantages.parquet              computeAdvantages: return and advantage per completion
 //     advantages/joint-rewards.parquet           the joint reward and return of every joint action
 //     policy-agent-<n>/adapter/, losses.parquet  policyUpdate of agent n (checkpoints/ while it runs)
@@ -32,7 +33,7 @@
 //   MAPoRL (method: maporl) writes iter-<l>/ at the top of the run too, with one directory per PPO
 //   batch of training questions (ppo.batchSize), b = 1..:
 //     batch-<b>/rollouts/rollouts.parquet        generateRollouts: the batch's debate transcripts
-//                                                (one completion per agent and turn)
+//                                                (one completion per agent and turn; partial/ as above)
 //     batch-<b>/scores/scores.parquet            scoreRollouts: v(t, i), correctness, old and
 //                                                reference log-probs and values per token
 //     batch-<b>/advantages/advantages.parquet    computePpoAdvantages: R(t, i), incentive, GAE
@@ -127,6 +128,10 @@ export function shardDir(debateDir: string, shardIndex: number): string {
 
 export function partialRoundFile(round: number): string {
   return `${PARTIAL_DIR}/round-${round}.parquet`;
+}
+
+export function partialTurnFile(turn: number): string {
+  return `${PARTIAL_DIR}/turn-${turn}.parquet`;
 }
 
 export function datasetFile(datasetsDir: string, traineeId: string): string {

@@ -7,7 +7,10 @@
 // round-2+ prompt, data/method/debate.ts). One model call per turn covers every agent and node of
 // that turn in the batch, each row under its agent's policy adapter; request j of agent n samples
 // from stream j of agent n's seed, as it would in a call of its own, so K copies of a prompt draw
-// K different samples.
+// K different samples. Turns finished by an earlier attempt can be handed back (TurnHooks.saved):
+// seeds are per turn and agent and streams per node and sample, so continuing after them samples
+// what an uninterrupted rollout samples. A handed-back turn is replayed — checked against the
+// nodes and prompts it must answer, its rewards and children rebuilt — instead of generated.
 import type { Generation, LanguageModel, SamplingOptions } from '../../../lm/types';
 import type { RolloutRow } from '../../artifacts/kinds';
 import type { Question, Task } from '../../task';
@@ -40,7 +43,20 @@ export interface RolloutResult {
   rows: RolloutRow[];
   /** Nodes per turn (index 0: turn 1). */
   nodesPerTurn: number[];
+  /** Tokens of every completion, handed-back turns included. */
   generatedTokens: number;
+  /** Turns handed back by TurnHooks.saved and replayed rather than generated. */
+  replayedTurns: number;
+}
+
+/** How a step keeps finished turns across attempts (activities/generate-rollouts.ts). */
+export interface TurnHooks {
+  /** The rows an earlier attempt saved for a turn, if any: asked for turns 1, 2, … until one has none or is rejected. */
+  saved?(turn: number): Promise<readonly RolloutRow[] | undefined>;
+  /** Saved rows that are not exactly this turn's nodes, agents, samples and prompts: this turn and every later one are generated. */
+  rejected?(turn: number, reason: string): void;
+  /** After each generated turn, with its rows; awaited before the next turn starts. */
+  afterTurn?(turn: number, rows: readonly RolloutRow[], callsDone: number): Promise<void>;
 }
 
 interface PendingNode {
@@ -55,12 +71,20 @@ export function callsInRollout(setup: Pick<RolloutSetup, 'agents' | 'turns'>): n
   return setup.agents * setup.turns;
 }
 
-export async function runRollouts(model: LanguageModel, setup: RolloutSetup, afterCall?: (callsDone: number) => void): Promise<RolloutResult> {
+export async function runRollouts(
+  model: LanguageModel,
+  setup: RolloutSetup,
+  afterCall?: (callsDone: number) => void,
+  hooks: TurnHooks = {},
+): Promise<RolloutResult> {
   const { task, agents, k } = setup;
   const rows: RolloutRow[] = [];
   const nodesPerTurn: number[] = [];
   let generatedTokens = 0;
   let calls = 0;
+  let replayedTurns = 0;
+  // Saved turns are asked for only while every earlier one was replayed.
+  let replaying = hooks.saved !== undefined;
   let frontier: PendingNode[] = setup.questions.map((question) => ({
     question,
     node: ROOT_NODE,
@@ -68,18 +92,16 @@ export async function runRollouts(model: LanguageModel, setup: RolloutSetup, aft
   }));
   for (let turn = 1; turn <= setup.turns && frontier.length > 0; turn++) {
     nodesPerTurn.push(frontier.length);
+    const saved = replaying ? await hooks.saved?.(turn) : undefined;
+    const replayed = saved === undefined ? undefined : savedGenerations(saved, frontier, turn, agents, k);
+    if (typeof replayed === 'string') hooks.rejected?.(turn, replayed);
+    replaying = Array.isArray(replayed);
+    if (replaying) replayedTurns++;
     // generations[n][i·K + s]: agent n+1's completion s at frontier node i.
-    const perAgent = frontier.length * k;
-    const requests = Array.from({ length: agents }, (_, n) => {
-      const seed = setup.seedOf(turn, n + 1);
-      const adapter = setup.adapterOf(turn, n + 1);
-      return frontier.flatMap((p, i) => Array.from({ length: k }, (_, s) => ({ prompt: p.prompts[n], adapter, stream: { seed, index: i * k + s } })));
-    }).flat();
-    // Every request names its stream; the call's own seed is never drawn from.
-    const all = await model.generate(requests, { ...setup.sampling, seed: 0 });
-    const generations: Generation[][] = Array.from({ length: agents }, (_, n) => all.slice(n * perAgent, (n + 1) * perAgent));
+    const generations = Array.isArray(replayed) ? replayed : await generateTurn(model, setup, frontier, turn);
     calls += agents;
-    afterCall?.(calls);
+    if (!replaying) afterCall?.(calls);
+    const turnRows: RolloutRow[] = [];
     const next: PendingNode[] = [];
     for (const [i, p] of frontier.entries()) {
       const text = (n: number, s: number): string => generations[n][i * k + s].text;
@@ -88,7 +110,7 @@ export async function runRollouts(model: LanguageModel, setup: RolloutSetup, aft
           const g = generations[n][i * k + s];
           generatedTokens += g.tokenIds.length;
           const answer = task.extractAnswer(g.text);
-          rows.push({
+          turnRows.push({
             questionId: p.question.id,
             turn,
             node: p.node,
@@ -133,9 +155,51 @@ export async function runRollouts(model: LanguageModel, setup: RolloutSetup, aft
         });
       });
     }
+    rows.push(...turnRows);
+    if (!replaying) await hooks.afterTurn?.(turn, turnRows, calls);
     frontier = next;
   }
-  return { rows: inRolloutOrder(setup.questions, rows), nodesPerTurn, generatedTokens };
+  return { rows: inRolloutOrder(setup.questions, rows), nodesPerTurn, generatedTokens, replayedTurns };
+}
+
+/** One model call for every agent, node and sample of a turn; generations[n][i·K + s] as in runRollouts. */
+async function generateTurn(model: LanguageModel, setup: RolloutSetup, frontier: readonly PendingNode[], turn: number): Promise<Generation[][]> {
+  const { agents, k } = setup;
+  const perAgent = frontier.length * k;
+  const requests = Array.from({ length: agents }, (_, n) => {
+    const seed = setup.seedOf(turn, n + 1);
+    const adapter = setup.adapterOf(turn, n + 1);
+    return frontier.flatMap((p, i) => Array.from({ length: k }, (_, s) => ({ prompt: p.prompts[n], adapter, stream: { seed, index: i * k + s } })));
+  }).flat();
+  // Every request names its stream; the call's own seed is never drawn from.
+  const all = await model.generate(requests, { ...setup.sampling, seed: 0 });
+  return Array.from({ length: agents }, (_, n) => all.slice(n * perAgent, (n + 1) * perAgent));
+}
+
+/**
+ * A saved turn as the generations it recorded, laid out as generateTurn's; or why they are not
+ * this turn's: every node of the frontier needs each agent's K samples under the prompt it is
+ * asked here (turn 2+ prompts quote turn 1's completions), and nothing else.
+ */
+function savedGenerations(saved: readonly RolloutRow[], frontier: readonly PendingNode[], turn: number, agents: number, k: number): Generation[][] | string {
+  const key = (questionId: string, node: string, agent: number, sample: number): string => [questionId, node, agent, sample].join('\u0000');
+  const byKey = new Map(saved.map((r) => [key(r.questionId, r.node, r.agent, r.sample), r]));
+  const expected = frontier.length * agents * k;
+  if (saved.length !== expected || byKey.size !== expected) return `${saved.length} rows (${byKey.size} distinct), expected ${expected}: ${frontier.length} nodes × ${agents} agents × K ${k}`;
+  const generations: Generation[][] = Array.from({ length: agents }, () => []);
+  for (const [i, p] of frontier.entries()) {
+    for (let n = 0; n < agents; n++) {
+      for (let s = 0; s < k; s++) {
+        const r = byKey.get(key(p.question.id, p.node, n + 1, s));
+        const where = `question ${p.question.id}, node ${p.node}, agent ${n + 1}, sample ${s}`;
+        if (r === undefined) return `no row for ${where}`;
+        if (r.turn !== turn) return `the row for ${where} is of turn ${r.turn}`;
+        if (r.prompt !== p.prompts[n]) return `the row for ${where} answers another prompt`;
+        generations[n][i * k + s] = { text: r.completion, tokenIds: r.tokenIds, logprobs: r.logprobs, finishReason: r.finishReason };
+      }
+    }
+  }
+  return generations;
 }
 
 function inRolloutOrder(questions: readonly Question[], rows: readonly RolloutRow[]): RolloutRow[] {

@@ -12,6 +12,8 @@ import { policyFiles } from '../experiment/maporl-policies';
 import type { ScoreRolloutsInput, ScoresSummary } from '../experiment/step-types';
 import type { ActivityDeps } from './deps';
 import { MaftInputError } from './failures';
+import { meanLogRatioPerTurn } from '../data/method/maporl/policy-drift';
+import { verifierCalibration } from '../data/method/maporl/verifier-calibration';
 import { meanPerTurn, questionOf, readTranscripts, valuePrompt } from './maporl-batch';
 import type { ModelPool } from './model-pool';
 import { readQuestions, taskOf } from './run-files';
@@ -71,6 +73,8 @@ export async function scoreRollouts(deps: ActivityDeps, models: ModelPool, input
           responses: rows.length,
           meanScorePerTurn: meanPerTurn(rows, config.rounds, (row) => row.score),
           accuracyPerTurn: meanPerTurn(rows, config.rounds, (row) => (row.correct ? 1 : 0)),
+          logRatioPerTurn: meanLogRatioPerTurn(rows, config.rounds),
+          ...(verifier === null ? {} : { verifier: verifierCalibration(rows) }),
         },
       };
     }),

@@ -4,6 +4,7 @@ import type { ExperimentConfig } from './experiment-schema';
 import type { AgentSet, Trainee } from './agents';
 import type { PolicySet, PolicyTrainee } from './maporl-policies';
 import type { Variant } from './variants';
+import type { VerifierCalibration } from '../data/method/maporl/verifier-calibration';
 
 /** MAPoRL's model verifier has questions of its own (questions/verifier.parquet), drawn apart from the RL ones. */
 export type Split = 'train' | 'test' | 'verifier';
@@ -176,6 +177,11 @@ export interface DebateHeartbeat extends StepHeartbeat {
   round: number;
 }
 
+/** generateRollouts: model calls done, and the last turn whose rows are saved (0: none). */
+export interface RolloutHeartbeat extends StepHeartbeat {
+  turn: number;
+}
+
 // MAGRPO (workflows/magrpo-iteration.ts).
 
 export interface RolloutShardInput extends StepContext {
@@ -252,6 +258,10 @@ export interface ScoresSummary {
   /** Mean v(t, i) and ground-truth accuracy per turn (index 0: turn 1). */
   meanScorePerTurn: number[];
   accuracyPerTurn: number[];
+  /** Mean log π_old − log π_ref per token and turn: how far the policies have moved from the base (absent in runs from before it). */
+  logRatioPerTurn?: number[];
+  /** verifier: model — how its v(t, i) matched the ground truth on this batch. */
+  verifier?: VerifierCalibration;
 }
 
 export interface PpoAdvantagesInput extends StepContext {

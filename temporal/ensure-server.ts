@@ -27,6 +27,8 @@ export interface EnsureServerOptions {
   allowStart: boolean;
   /** How long to wait for a server that does not answer yet (a worker started beside it). */
   waitMs?: number;
+  /** The command that would do the same with a server of its own, for the error when none answers. */
+  selfStarting?: string;
 }
 
 export async function ensureServer(config: LoadedTemporalConfig, options: EnsureServerOptions): Promise<ServerHandle> {
@@ -38,7 +40,7 @@ export async function ensureServer(config: LoadedTemporalConfig, options: Ensure
     const hint =
       mode === 'address'
         ? 'Check the address and that the server is up.'
-        : 'Start one with `npm run devserver` or `temporal server start-dev`, or use `maft run`, which starts one itself.';
+        : `Start one with \`npm run devserver\` or \`temporal server start-dev\`, or use ${options.selfStarting ?? '`maft run`'}, which starts one itself.`;
     throw unreachable(address, config.addressFrom, hint);
   }
   if (mode === 'auto' && (await portOpen(address))) return external;

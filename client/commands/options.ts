@@ -25,9 +25,9 @@ export function temporalConfigOf(options: GlobalOptions): LoadedTemporalConfig {
  * start it for their duration — its persisted state still holds the runs of an earlier
  * `maft run`; commands that need a server to outlive them (start, resume, cancel) never do.
  */
-export async function withClient<T>(options: GlobalOptions, fn: (maft: MaftClient) => Promise<T>, { readOnly = false } = {}): Promise<T> {
+export async function withClient<T>(options: GlobalOptions, fn: (maft: MaftClient) => Promise<T>, { readOnly = false, selfStarting }: { readOnly?: boolean; selfStarting?: string } = {}): Promise<T> {
   const temporal = temporalConfigOf(options);
-  const server = await ensureServer(temporal, { allowStart: readOnly });
+  const server = await ensureServer(temporal, { allowStart: readOnly, ...(selfStarting ? { selfStarting } : {}) });
   try {
     const maft = await connectMaft({ temporal, address: server.address });
     try {

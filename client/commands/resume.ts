@@ -40,7 +40,7 @@ export function registerResume(program: Command): void {
               await maft.close();
             }
           })
-        : await withClient(global, resume);
+        : await withClient(global, resume, { selfStarting: `\`maft resume ${runId} --in-process\`` });
     });
 }
 

@@ -1,6 +1,7 @@
 // The results as a plain-text table: one line per method and iteration, as in the paper's tables.
 import { methodReports } from './results';
 import type { IterationReport, RunResults } from './results';
+import { rlTrainingLines } from './rl-training';
 import { textTable } from './text-table';
 
 const pct = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined || Number.isNaN(x) ? '–' : (100 * x).toFixed(digits));
@@ -25,7 +26,7 @@ export function resultsTable(results: RunResults): string {
     ]);
   };
   for (const [method, r] of methodReports(results)) add(method, r);
-  return [...textTable(header, rows), ...collaborationLines(results)].join('\n');
+  return [...textTable(header, rows), ...collaborationLines(results), ...trainingLines(results)].join('\n');
 }
 
 /**
@@ -50,4 +51,11 @@ function collaborationLines(results: RunResults): string[] {
       ];
     }),
   ];
+}
+
+/** The RL iterations' training signals (rl-training.ts), after the held-out evaluation. */
+function trainingLines(results: RunResults): string[] {
+  const reports = methodReports(results).filter(([, r]) => r.rlTraining && r.rlTraining.length > 0);
+  if (reports.length === 0) return [];
+  return ['training (on training questions, sampled before each update):', ...reports.flatMap(([method, r]) => rlTrainingLines(method, r.iteration, r.rlTraining!))];
 }

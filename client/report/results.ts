@@ -3,6 +3,8 @@
 import type { CollaborationSummary, DatasetSizes } from '../../experiment/step-types';
 import type { ExperimentConfig } from '../../experiment/experiment-schema';
 import type { IterationResult, RunState } from '../../experiment/run-types';
+import { rlTraining } from './rl-training';
+import type { RlTrainingBatch } from './rl-training';
 
 export interface IterationReport {
   iteration: number;
@@ -20,6 +22,8 @@ export interface IterationReport {
   training: { trainee: string; examples: number; skipped: boolean; steps: number; finalLoss: number | null; meanLoss: number | null; resumedFromStep: number }[];
   /** RL methods: expected-tie majority accuracy per turn and the revisions between turns (step-types.ts CollaborationSummary). */
   collaboration?: CollaborationSummary;
+  /** RL methods: what each PPO batch (MAPoRL) or the rollout trees (MAGRPO) showed on training questions (rl-training.ts). */
+  rlTraining?: RlTrainingBatch[];
 }
 
 export interface RunResults {
@@ -27,12 +31,15 @@ export interface RunResults {
   status: string;
   error?: string;
   config: ExperimentConfig | null;
+  /** The method whose iterations `iterations` are: the config's, else the RL one the run's state holds. */
+  method: string;
   iterations: IterationReport[];
   baselines: Record<string, IterationReport[]>;
 }
 
 export function iterationReport(r: IterationResult): IterationReport {
   const e = r.evaluation;
+  const rl = rlTraining(r);
   return {
     iteration: r.iteration,
     evalFile: e.path,
@@ -50,6 +57,7 @@ export function iterationReport(r: IterationResult): IterationReport {
       trainee, examples, skipped, steps, finalLoss, meanLoss, resumedFromStep,
     })),
     ...(e.collaboration ? { collaboration: e.collaboration } : {}),
+    ...(rl ? { rlTraining: rl } : {}),
   };
 }
 
@@ -60,12 +68,12 @@ export function runResults(state: RunState | null, base: { runId: string; status
   for (const [name, results] of Object.entries(state?.results ?? {})) {
     if (name !== main && results) baselines[name] = results.map(iterationReport);
   }
-  return { ...base, iterations: (state?.results[main] ?? []).map(iterationReport), baselines };
+  return { ...base, method: main, iterations: (state?.results[main] ?? []).map(iterationReport), baselines };
 }
 
-/** The name of the run's main method in reports (multiagent-ft when the config is unknown). */
+/** The name of the run's main method in reports. */
 export function mainMethod(results: RunResults): string {
-  return results.config?.method ?? 'multiagent-ft';
+  return results.method;
 }
 
 /** Every evaluation of the run as [method, report], the main method's first, then each baseline's. */

@@ -45,6 +45,15 @@ describe('an unreachable or malformed Temporal address', () => {
     assertOneLine(fromEnv.stderr, /at 127\.0\.0\.1:2 \(TEMPORAL_ADDRESS\)/);
   });
 
+  it('with no server to start, maft resume names the in-process resume that starts its own', () => {
+    const file = join(dir, 'auto.yaml');
+    writeFileSync(file, `server:\n  mode: auto\n  address: "127.0.0.1:1"\nrunsDir: ${join(dir, 'runs')}\n`);
+    const out = run('client/bin.ts', ['--temporal', file, 'resume', 'some-run']);
+    assert.equal(out.status, 1);
+    assertOneLine(out.stderr, /use `maft resume some-run --in-process`, which starts one itself\.$/);
+    assertOneLine(run('client/bin.ts', ['--temporal', file, 'cancel', 'some-run']).stderr, /use `maft run`, which starts one itself\.$/);
+  });
+
   it('a malformed address is a config error naming where it was written', () => {
     const flag = run('client/bin.ts', ['--address', 'not a host:99999', 'status', 'x']);
     assert.equal(flag.status, 1);

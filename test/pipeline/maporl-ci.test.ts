@@ -57,6 +57,13 @@ test('maft run --config configs/maporl-ci.yaml completes with schema-valid resul
   const trained = results.iterations[1].training;
   assert.deepEqual(trained.map((t) => t.trainee), ['policy-agent-1-turn-2', 'value-agent-1-turn-2', 'policy-agent-2-turn-2', 'value-agent-2-turn-2']);
   for (const t of trained) assert.ok(!t.skipped && t.steps > 0 && Number.isFinite(t.finalLoss ?? NaN), JSON.stringify(t));
+  // What training saw, per PPO batch: the first batch samples the base model (no drift), the second the updated policies.
+  const seen = results.iterations[1].rlTraining!;
+  assert.deepEqual(seen.map((b) => b.batch), [1, 2]);
+  assert.equal(seen[0].logRatioPerTurn![1], 0);
+  assert.notEqual(seen[1].logRatioPerTurn![1], 0);
+  for (const b of seen) assert.ok(b.verifier!.responses === QUESTIONS / 2 * AGENTS * TURNS && b.verifier!.brier >= 0 && b.verifier!.brier <= 1, JSON.stringify(b.verifier));
+  assert.equal(results.iterations[0].rlTraining, undefined);
 
   // The verifier: its own questions, disjoint from the RL ones, and the labelled answers it learned from.
   const verifierQuestions = await readRows(questionsSchema, join(runDir, 'questions', 'verifier.parquet'));

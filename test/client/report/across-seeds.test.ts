@@ -18,7 +18,7 @@ const report = (iteration: number, accuracy: number): IterationReport => ({
 });
 
 const results = (runId: string, status: string, main: number[], base: number[]): RunResults => ({
-  runId, status, config: null,
+  runId, status, config: null, method: 'multiagent-ft',
   iterations: main.map((a, l) => report(l, a)),
   baselines: base.length ? { base: base.map((a, l) => report(l, a)) } : {},
 });

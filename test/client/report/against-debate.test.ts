@@ -23,7 +23,7 @@ void test('fixed, broken, difference ± paired SE and z against the debate of it
   await evaluation('iter-1/evaluate/eval.parquet', [true, true, true, false]);
   await evaluation('baselines/single-agent-ft/iter-1/evaluate/eval.parquet', [false, false, true, true]);
   const results: RunResults = {
-    runId: 'run', status: 'completed', config: null,
+    runId: 'run', status: 'completed', config: null, method: 'multiagent-ft',
     iterations: [report(0, 'iter-0/evaluate/eval.parquet'), report(1, 'iter-1/evaluate/eval.parquet')],
     baselines: { 'single-agent-ft': [report(1, 'baselines/single-agent-ft/iter-1/evaluate/eval.parquet')], debate: [report(0, 'iter-0/evaluate/eval.parquet')] },
   };

@@ -69,3 +69,44 @@ test('progress lines show where the run is, running steps with their heartbeats,
     '  accuracy: iter-0 50.0% ± 12.5, iter-1 75.0% ± 10.8',
   ]);
 });
+
+test('RL iterations: per PPO batch the training accuracy, reward, drift from the base and verifier fit; MAGRPO its joint reward; lines under the table', () => {
+  const rollouts = { path: 'r', questions: 2, nodes: 4, completions: 8, nodesPerTurn: [2, 2], generatedTokens: 100 };
+  const batch = (n: number, accuracy: number[], drift: number[]) => ({
+    batch: n,
+    rollouts,
+    scores: {
+      path: 's', responses: 8, meanScorePerTurn: accuracy, accuracyPerTurn: accuracy, logRatioPerTurn: drift,
+      verifier: { responses: 8, brier: n === 1 ? 0.2 : 0.1, agreement: n === 1 ? 0.5 : 0.75, meanOnRight: 0.7, meanOnWrong: 0.4 },
+    },
+    advantages: { path: 'a', responses: 8, meanRewardPerTurn: [0.4, 0.45], meanIncentivePerTurn: [0, 0] },
+    training: [],
+  });
+  const maporl: IterationResult = {
+    variant: 'maporl', iteration: 1, agents, evaluation: evaluation(0.5),
+    ppoBatches: [batch(1, [0.25, 0.5], [0, 0.001]), batch(2, [0.75, 1], [0, 0.004])],
+  };
+  const magrpo: IterationResult = {
+    variant: 'magrpo', iteration: 1, agents, evaluation: evaluation(0.5),
+    advantages: { path: 'a', jointRewards: 'j', completions: 8, meanRewardPerTurn: [0.5, 0.25], flatGroups: 3, groups: 8 },
+  };
+  const rl: RunState = { ...state, results: { maporl: [{ ...iter0, variant: 'maporl' }, maporl], magrpo: [magrpo] } };
+  const results = runResults(rl, { runId: 'r', status: 'completed', config: null });
+  // Without a config the main method is the RL one present with the first name checked: magrpo.
+  assert.equal(results.iterations.length, 1);
+  assert.equal(results.baselines.maporl[0].rlTraining, undefined);
+  assert.deepEqual(results.baselines.maporl[1].rlTraining?.map((b) => b.accuracyPerTurn), [[0.25, 0.5], [0.75, 1]]);
+  assert.deepEqual(results.iterations[0].rlTraining, [{ batch: 1, meanRewardPerTurn: [0.5, 0.25], flatGroups: { flat: 3, groups: 8 } }]);
+  const lines = resultsTable(results).split('\n');
+  const from = lines.indexOf('training (on training questions, sampled before each update):');
+  assert.ok(from > 0);
+  assert.deepEqual(lines.slice(from + 1), [
+    '  magrpo iter 1: mean joint reward per turn 50.0 → 25.0 %; groups without signal 3/8',
+    '  maporl iter 1 (2 PPO batches, first → last):',
+    '    accuracy per turn 25.0 → 50.0 … 75.0 → 100.0 %, mean over batches 50.0 → 75.0 %',
+    '    reward R(t, i) per turn 0.400 → 0.450 … 0.400 → 0.450',
+    '    log π_old − log π_ref per token and turn 0.0000 → 0.0010 … 0.0000 → 0.0040',
+    // Weighted by responses (8 each): Brier (0.2 + 0.1) / 2, agreement (0.5 + 0.75) / 2.
+    '    verifier on 16 responses: Brier 0.150 (constant 0.5: 0.250), agreement 62.5 %',
+  ]);
+});

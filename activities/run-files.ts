@@ -1,6 +1,6 @@
 // Reading what earlier steps wrote: questions of a split and the rows of debate shards.
 import { join } from 'node:path';
-import { debateSchema, questionsSchema, readRows, rolloutSchema, rowToQuestion } from '../data/artifacts';
+import { debateSchema, questionsSchema, readRows, rolloutAsDebateRow, rolloutSchema, rowToQuestion } from '../data/artifacts';
 import type { DebateRow } from '../data/artifacts';
 import { getTask } from '../data/tasks';
 import type { Question, Task } from '../data/task';
@@ -37,7 +37,7 @@ export async function readQuestions(deps: ActivityDeps, runId: string, split: Sp
 export async function readDebate(deps: ActivityDeps, runId: string, shards: readonly string[], from?: 'rollouts'): Promise<DebateRow[]> {
   if (from === 'rollouts') {
     const parts = await Promise.all(shards.map((p) => readRows(rolloutSchema, join(deps.runsRoot, runId, p))));
-    return parts.flat().map((r) => ({ questionId: r.questionId, round: r.turn, agent: r.agent, role: r.turn === 1 ? 'generation' : 'critic', prompt: r.prompt, response: r.completion, answer: r.answer }));
+    return parts.flat().map(rolloutAsDebateRow);
   }
   const parts = await Promise.all(shards.map((p) => readRows(debateSchema, join(deps.runsRoot, runId, p))));
   return parts.flat();

@@ -32,10 +32,24 @@ export class RunArtifacts {
   }
 
   /** Every shard's debate.parquet of a debate step (shard-1.. as far as the step has entries), in order; null when none is written. */
-  async debate(runId: string, debateStepDir: string): Promise<DebateRow[] | null> {
-    const shards = (await readdir(join(this.runDir(runId), debateStepDir)).catch(() => [] as string[])).length;
-    const parts = await Promise.all(Array.from({ length: shards }, (_, k) => this.rows(debateSchema, runId, inStep(shardDir(debateStepDir, k), DEBATE_FILE))));
-    const written = parts.filter((p): p is DebateRow[] => p !== null);
+  debate(runId: string, debateStepDir: string): Promise<DebateRow[] | null> {
+    return this.shards(debateSchema, runId, debateStepDir, DEBATE_FILE);
+  }
+
+  /** `file` of every shard of a sharded step (shard-1.. as far as the step has entries), concatenated in order; null when none is written. */
+  async shards<Row>(schema: ArtifactSchema<Row>, runId: string, shardedStepDir: string, file: string): Promise<Row[] | null> {
+    const shards = (await this.subdirs(runId, shardedStepDir, 'shard-')).length;
+    const parts = await Promise.all(Array.from({ length: shards }, (_, k) => this.rows(schema, runId, inStep(shardDir(shardedStepDir, k), file))));
+    const written = parts.filter((p): p is Row[] => p !== null);
     return written.length > 0 ? written.flat() : null;
+  }
+
+  /** The names of a directory's subdirectories that start with `prefix`, in natural order (batch-2 before batch-10); none when it is missing. */
+  async subdirs(runId: string, dir: string, prefix: string): Promise<string[]> {
+    const entries = await readdir(join(this.runDir(runId), dir), { withFileTypes: true }).catch(() => []);
+    return entries
+      .filter((e) => e.isDirectory() && e.name.startsWith(prefix))
+      .map((e) => e.name)
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   }
 }

@@ -10,7 +10,10 @@ export function accuracyText(accuracy: number, stderr: number): string {
 }
 
 export function num(x: number | null | undefined, digits = 3): string {
-  return x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(digits);
+  if (x === null || x === undefined || Number.isNaN(x)) return '–';
+  // A mean that rounds to zero is written 0, not "-0.000".
+  const text = x.toFixed(digits);
+  return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
 }
 
 /** A signed difference in percentage points: "+5.8". */

@@ -2,7 +2,7 @@
 import { html } from './html';
 import type { Html } from './html';
 
-export type RunTab = 'overview' | 'debates' | 'datasets' | 'training' | 'files';
+export type RunTab = 'overview' | 'debates' | 'datasets' | 'training' | 'rollouts' | 'files';
 
 export interface PageFrame {
   title: string;
@@ -20,6 +20,7 @@ const tabs: { tab: RunTab; label: string; path: string }[] = [
   { tab: 'debates', label: 'Debates', path: '/debates' },
   { tab: 'datasets', label: 'Datasets', path: '/datasets' },
   { tab: 'training', label: 'Training', path: '/training' },
+  { tab: 'rollouts', label: 'Rollouts', path: '/rollouts' },
   { tab: 'files', label: 'Files', path: '' },
 ];
 
@@ -69,12 +70,17 @@ export function statusBadge(status: string): Html {
   return html`<span class="badge ${status.replace(/[^a-z]/g, '-')}">${status}</span>`;
 }
 
+/** An extracted answer, green when right, red when wrong, grey when it cannot be judged or there is none. */
+export function answerPill(answer: string | null, correct: boolean | null): Html {
+  return html`<span class="pill ${correct === null || answer === null ? 'none' : correct ? 'right' : 'wrong'}">${answer ?? 'no answer'}</span>`;
+}
+
 /** A row of links choosing one of several views (method, iteration, split…); the current one is marked. */
 export function chipRow(label: string, chips: { label: string; href: string; on: boolean }[]): Html {
   return html`<div><span class="label">${label}</span>${chips.map((c) => html`<a class="chip${c.on ? ' on' : ''}" href="${c.href}">${c.label}</a>`)}</div>`;
 }
 
-/** The method and iteration choosers of the per-iteration pages (datasets, training). */
+/** The method and iteration choosers of the per-iteration pages (datasets, training, rollouts). */
 export function iterationChooser(runId: string, page: string, methods: { variant: string; iterations: number[] }[], current: { variant: string; iteration: number }): Html {
   const href = (variant: string, iteration: number): string => runHref(runId, `/${page}?variant=${encodeURIComponent(variant)}&iteration=${iteration}`);
   const method = methods.find((m) => m.variant === current.variant);

@@ -12,6 +12,7 @@ import type { Split } from '../../experiment/step-types';
 import { evalFileOf } from './against-debate';
 import type { RunArtifacts } from './artifacts';
 import type { PlannedIteration, PlannedMethod } from './plan';
+import { transcriptsOf } from './transcripts';
 
 export interface Outcome {
   answer: string | null;
@@ -42,11 +43,6 @@ export function taskOfConfig(config: ExperimentConfig | null): Task | null {
   }
 }
 
-/** The debate step of an iteration on a split: debate/ on training questions, eval-debate/ on held-out ones. */
-export function debateDirOf(it: PlannedIteration, split: Split): string {
-  return stepDir(it.dir, split === 'train' ? 'debate' : 'eval-debate');
-}
-
 export async function outcomeTable(artifacts: RunArtifacts, runId: string, method: PlannedMethod, split: Split, task: Task | null): Promise<OutcomeTable> {
   // Only iterations l ≥ 1 debate on training questions.
   const iterations = method.iterations.filter((i) => split === 'test' || i.iteration > 0);
@@ -65,7 +61,7 @@ export async function outcomeTable(artifacts: RunArtifacts, runId: string, metho
 
 export async function heldOutOutcomes(artifacts: RunArtifacts, runId: string, it: PlannedIteration, task: Task | null): Promise<Map<string, Outcome>> {
   const rows = (await artifacts.rows(evalSchema, runId, evalFileOf(it))) ?? [];
-  const debate = (await artifacts.debate(runId, debateDirOf(it, 'test'))) ?? [];
+  const debate = (await transcriptsOf(artifacts, runId, it, 'test')) ?? [];
   const ties = tiedQuestions(debate, task);
   return new Map(rows.map((r) => [r.questionId, { answer: r.answer, correct: r.correct, tie: ties.has(r.questionId) }]));
 }

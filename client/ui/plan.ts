@@ -14,10 +14,15 @@ export interface PlannedIteration {
   report: IterationReport | null;
 }
 
+/** How a variant trains its agents in iterations l ≥ 1. */
+export type TrainingMethod = 'multiagent-ft' | 'maporl' | 'magrpo';
+
 export interface PlannedMethod {
   variant: VariantName;
   /** A method that only evaluates (base, majority, debate): one iteration 0. */
   iterates: boolean;
+  /** The RL method for an RL run's method and its shared-policy baseline, else multiagent finetuning (also for evaluation-only variants). */
+  trainedBy: TrainingMethod;
   iterations: PlannedIteration[];
 }
 
@@ -46,6 +51,7 @@ export function runPlan(config: ExperimentConfig | null, results: RunResults): P
       return {
         variant: name,
         iterates: numbers.some((l) => l > 0),
+        trainedBy: (main === 'maporl' || main === 'magrpo') && (name === main || name === 'shared-policy') ? main : 'multiagent-ft',
         iterations: numbers.map((iteration) => ({
           variant: name,
           iteration,

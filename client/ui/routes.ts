@@ -2,27 +2,37 @@
 // artifacts from the runs directory (RunArtifacts) — and renders it. Returns null for no such page.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { agentDatasetSchema, trainingLogSchema, votesSchema } from '../../data/artifacts';
+import { agentDatasetSchema, questionsSchema, rowToQuestion, trainingLogSchema, votesSchema } from '../../data/artifacts';
 import type { AgentRole } from '../../data/artifacts';
-import { datasetFile, finetuneStepDir, inStep, LOSSES_FILE, stepDir, VOTES_FILE } from '../../experiment/run-layout';
+import { batchDir, datasetFile, finetuneStepDir, inStep, LOSSES_FILE, questionsFile, stepDir, VOTES_FILE } from '../../experiment/run-layout';
 import type { Split } from '../../experiment/step-types';
 import { compareWithDebate, debateReference } from './against-debate';
 import type { RunArtifacts } from './artifacts';
 import { originOf, cellAnchor } from './lineage';
-import { debateDirOf, heldOutOutcomes, outcomeTable, taskOfConfig } from './outcomes';
+import { heldOutOutcomes, outcomeTable, taskOfConfig } from './outcomes';
+import { magrpoIteration } from './magrpo-trees';
+import { maporlBatches } from './maporl-batches';
+import { modelUpdates } from './model-updates';
 import { findIteration } from './plan';
-import type { PlannedMethod } from './plan';
+import type { PlannedIteration, PlannedMethod, TrainingMethod } from './plan';
 import { datasetsPage } from './pages/datasets-page';
 import { debateFilters, debatesPage } from './pages/debates-page';
 import type { DebateFilter } from './pages/debates-page';
 import { filesPage } from './pages/files-page';
+import { magrpoPage } from './pages/magrpo-page';
+import { magrpoTreePage } from './pages/magrpo-tree-page';
+import { maporlPage } from './pages/maporl-page';
+import { noRolloutsPage } from './pages/no-rollouts-page';
 import { questionPage } from './pages/question-page';
 import { runPage } from './pages/run-page';
 import { runsPage } from './pages/runs-page';
 import { trainingPage } from './pages/training-page';
+import type { AdapterTraining } from './pages/training-page';
+import { rlSetup } from './rl-setup';
 import type { FoundFile } from './run-files';
 import type { RunStore, RunView } from './run-store';
 import { runTimeline } from './timeline';
+import { transcriptsOf } from './transcripts';
 
 export interface PageContext {
   store: RunStore;
@@ -32,7 +42,7 @@ export interface PageContext {
 
 export async function renderRoute(ctx: PageContext, path: string, query: URLSearchParams): Promise<string | null> {
   if (path === '/') return runsPage(await ctx.store.list(), ctx.now());
-  const m = /^\/runs\/([^/]+)(?:\/(debates|datasets|training|questions\/([^/]+)))?$/.exec(path);
+  const m = /^\/runs\/([^/]+)(?:\/(debates|datasets|training|rollouts|questions\/([^/]+)|rollouts\/([^/]+)))?$/.exec(path);
   if (!m) return null;
   const runId = decodeURIComponent(m[1]);
   const view = await ctx.store.run(runId);
@@ -45,8 +55,10 @@ export async function renderRoute(ctx: PageContext, path: string, query: URLSear
       return datasets(ctx, view, query);
     case 'training':
       return training(ctx, view, query);
+    case 'rollouts':
+      return rollouts(ctx, view, query);
     default:
-      return question(ctx, view, decodeURIComponent(m[3]), query);
+      return m[4] === undefined ? question(ctx, view, decodeURIComponent(m[3]), query) : rolloutTree(ctx, view, decodeURIComponent(m[4]), query);
   }
 }
 
@@ -100,7 +112,7 @@ async function question(ctx: PageContext, view: RunView, questionId: string, que
   const q = table.questions[k];
   const iterations = await Promise.all(
     table.iterations.map(async (it, i) => {
-      const rows = ((await ctx.artifacts.debate(view.runId, debateDirOf(it, split))) ?? []).filter((r) => r.questionId === questionId);
+      const rows = ((await transcriptsOf(ctx.artifacts, view.runId, it, split)) ?? []).filter((r) => r.questionId === questionId);
       if (split === 'test') return { iteration: it, outcome: q.outcomes[i], rows, vote: null, examples: [] };
       const votes = (await ctx.artifacts.rows(votesSchema, view.runId, inStep(stepDir(it.dir, 'votes'), VOTES_FILE))) ?? [];
       const examples = (await traineeDatasets(ctx, view, it.iteration, method.variant)).flatMap((t) =>
@@ -125,9 +137,58 @@ async function traineeDatasets(ctx: PageContext, view: RunView, iteration: numbe
   );
 }
 
-/** Methods and their iterations that finetune (l ≥ 1), for the datasets and training choosers. */
-function finetuningMethods(view: RunView): { variant: string; iterations: number[] }[] {
-  return view.plan.map((m) => ({ variant: m.variant, iterations: m.iterations.map((i) => i.iteration).filter((l) => l > 0) })).filter((m) => m.iterations.length > 0);
+/** Methods (those `trainedBy` picks, else all) and their iterations that train (l ≥ 1), for the per-iteration choosers. */
+function finetuningMethods(view: RunView, trainedBy?: (m: TrainingMethod) => boolean): { variant: string; iterations: number[] }[] {
+  return view.plan
+    .filter((m) => !trainedBy || trainedBy(m.trainedBy))
+    .map((m) => ({ variant: m.variant, iterations: m.iterations.map((i) => i.iteration).filter((l) => l > 0) }))
+    .filter((m) => m.iterations.length > 0);
+}
+
+const isRl = (m: TrainingMethod): boolean => m !== 'multiagent-ft';
+
+/** The RL method a rollouts page is about, from ?variant= (else the run's first), and its chosen iteration; null for a run without one. */
+function rlIterationOf(view: RunView, query: URLSearchParams): { method: PlannedMethod; iteration: number; it: PlannedIteration | undefined } | null {
+  const rl = view.plan.filter((m) => isRl(m.trainedBy));
+  const method = rl.find((m) => m.variant === query.get('variant')) ?? rl[0];
+  if (!method) return null;
+  const iteration = iterationOf(method, query, (l) => l > 0);
+  return { method, iteration, it: findIteration(view.plan, method.variant, iteration) };
+}
+
+async function rollouts(ctx: PageContext, view: RunView, query: URLSearchParams): Promise<string> {
+  const chosen = rlIterationOf(view, query);
+  if (!chosen) return noRolloutsPage(view.runId);
+  const { method, iteration, it } = chosen;
+  const page = { runId: view.runId, methods: finetuningMethods(view, isRl), variant: method.variant, iteration, setup: rlSetup(view.config) };
+  if (method.trainedBy === 'magrpo') {
+    return magrpoPage({ ...page, data: it && iteration > 0 ? await magrpoIteration(ctx.artifacts, view.runId, it.dir, taskOfConfig(view.config)) : null });
+  }
+  const batches = it && iteration > 0 ? await maporlBatches(ctx.artifacts, view.runId, it.dir) : [];
+  const questions = (await ctx.artifacts.rows(questionsSchema, view.runId, questionsFile('train'))) ?? [];
+  return maporlPage({
+    ...page,
+    batches,
+    selected: batches.find((b) => b.batch === Number(query.get('batch'))) ?? batches.at(-1) ?? null,
+    questions: new Map(questions.map(rowToQuestion).map((q) => [q.id, { question: q.question, reference: q.answer }])),
+  });
+}
+
+async function rolloutTree(ctx: PageContext, view: RunView, questionId: string, query: URLSearchParams): Promise<string | null> {
+  const chosen = rlIterationOf(view, query);
+  if (chosen?.method.trainedBy !== 'magrpo' || !chosen.it) return null;
+  const data = await magrpoIteration(ctx.artifacts, view.runId, chosen.it.dir, taskOfConfig(view.config));
+  const tree = data.trees?.find((t) => t.questionId === questionId);
+  return tree ? magrpoTreePage({ runId: view.runId, variant: chosen.method.variant, iteration: chosen.iteration, tree, files: data.files }) : null;
+}
+
+/** The policy and value updates of an RL iteration as the Training page lists adapters: MAGRPO's of the iteration, MAPoRL's of its last PPO batch. */
+async function rlAdapters(ctx: PageContext, runId: string, method: PlannedMethod, it: PlannedIteration): Promise<AdapterTraining[]> {
+  const lastBatch = (await ctx.artifacts.subdirs(runId, it.dir, 'batch-')).at(-1);
+  const dir = method.trainedBy === 'magrpo' ? it.dir : lastBatch ? batchDir(it.dir, Number(lastBatch.slice('batch-'.length))) : null;
+  const updates = dir ? await modelUpdates(ctx.artifacts, runId, dir) : [];
+  // The results name MAGRPO's trainee agent-<n> (or shared), MAPoRL's by its directory.
+  return updates.map((u) => ({ trainee: method.trainedBy === 'magrpo' ? u.name.slice('policy-'.length) : u.name, role: u.model, stepDir: u.stepDir, hyper: null, losses: u.losses }));
 }
 
 async function datasets(ctx: PageContext, view: RunView, query: URLSearchParams): Promise<string | null> {
@@ -135,7 +196,7 @@ async function datasets(ctx: PageContext, view: RunView, query: URLSearchParams)
   if (!method) return null;
   const iteration = iterationOf(method, query, (l) => l > 0);
   const it = findIteration(view.plan, method.variant, iteration);
-  const debate = it ? (await ctx.artifacts.debate(view.runId, debateDirOf(it, 'train'))) ?? [] : [];
+  const debate = it ? (await transcriptsOf(ctx.artifacts, view.runId, it, 'train')) ?? [] : [];
   const trainees = await traineeDatasets(ctx, view, iteration, method.variant);
   return datasetsPage({
     runId: view.runId,
@@ -161,7 +222,8 @@ async function training(ctx: PageContext, view: RunView, query: URLSearchParams)
   const iteration = iterationOf(method, query, (l) => l > 0);
   const it = findIteration(view.plan, method.variant, iteration);
   const c = view.config;
-  const adapters = await Promise.all(
+  const rl = isRl(method.trainedBy);
+  const adapters = rl && it ? await rlAdapters(ctx, view.runId, method, it) : await Promise.all(
     (it?.report?.datasets ?? []).map(async (d) => {
       const role = d.role as AgentRole;
       const dir = finetuneStepDir(it!.dir, { agent: d.agent, role });
@@ -180,7 +242,9 @@ async function training(ctx: PageContext, view: RunView, query: URLSearchParams)
     variant: method.variant,
     iteration,
     // Runs started before the top-level `method` key carry none in their memo.
-    method: c ? `method ${c.method ?? 'multiagent-ft'} · SFT from the ${c.finetune.from} adapter · tied votes: ${c.finetune.ties}` : null,
+    method: !c ? null : rl
+      ? `method ${method.trainedBy} · ${method.trainedBy === 'maporl' ? 'the policy and value updates of the last PPO batch (every batch on the Rollouts page)' : 'the policy-gradient update of every agent'}`
+      : `method multiagent-ft · SFT from the ${c.finetune.from} adapter · tied votes: ${c.finetune.ties}`,
     report: it?.report ?? null,
     adapters,
   });

@@ -6,4 +6,5 @@ export * from './parquet';
 export * from './manifest';
 export * from './hash';
 export * from './questions';
+export * from './rollout-as-debate';
 export { writeDirAtomic, writeFileAtomic } from '../../files/atomic-write';

@@ -55,7 +55,10 @@ export function debatesPage(d: DebatesPageData): string {
 ${chipRow('method', d.plan.map((m) => ({ label: m.variant, href: link({ variant: m.variant, iteration: m.iterations.at(-1)?.iteration ?? 0 }), on: m.variant === method.variant })))}
 ${chipRow('questions', [
     { label: 'held-out (evaluation)', href: link({ split: 'test' }), on: table.split === 'test' },
-    { label: 'training (votes → datasets)', href: link({ split: 'train', iteration: Math.max(1, it?.iteration ?? 1) }), on: table.split === 'train' },
+    // An RL method's training debates are its rollouts, per iteration (and PPO batch).
+    method.trainedBy === 'multiagent-ft'
+      ? { label: 'training (votes → datasets)', href: link({ split: 'train', iteration: Math.max(1, it?.iteration ?? 1) }), on: table.split === 'train' }
+      : { label: 'training (rollouts →)', href: runHref(runId, `/rollouts?variant=${encodeURIComponent(method.variant)}&iteration=${Math.max(1, it?.iteration ?? 1)}`), on: false },
   ])}
 ${chipRow('iteration', table.iterations.map((i) => ({ label: String(i.iteration), href: link({ iteration: i.iteration }), on: i === it })))}
 ${table.split === 'test' ? chipRow('compared with', [

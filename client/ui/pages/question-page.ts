@@ -6,7 +6,7 @@ import type { Task } from '../../../data/task';
 import type { Split } from '../../../experiment/step-types';
 import { html } from '../html';
 import type { Html } from '../html';
-import { renderPage, runHref } from '../layout';
+import { answerPill, renderPage, runHref } from '../layout';
 import { cellAnchor } from '../lineage';
 import type { Outcome } from '../outcomes';
 import type { PlannedIteration } from '../plan';
@@ -31,10 +31,7 @@ export interface QuestionPageData {
 
 export function questionPage(d: QuestionPageData): string {
   const right = (answer: string | null): boolean | null => (answer === null || !d.task ? null : d.task.isEquivalent(answer, d.question.reference));
-  const pill = (answer: string | null): Html => {
-    const ok = right(answer);
-    return html`<span class="pill ${ok === null ? 'none' : ok ? 'right' : 'wrong'}">${answer ?? 'no answer'}</span>`;
-  };
+  const pill = (answer: string | null): Html => answerPill(answer, right(answer));
   const card = (q: QuestionIteration): Html => {
     const l = q.iteration.iteration;
     const answering = q.rows.filter((r) => r.role !== 'summarizer');

@@ -91,6 +91,7 @@ function figures(view: RunView, comparison: RunPageData['comparison']): Html {
 function resultsTable(view: RunView): Html {
   const rows = view.plan.flatMap((m) => m.iterations.filter((i): i is PlannedIteration & { report: IterationReport } => i.report !== null));
   if (rows.length === 0) return html`<p class="empty">No results yet.</p>`;
+  const rl = new Set(view.plan.filter((m) => m.trainedBy !== 'multiagent-ft').map((m) => m.variant));
   return html`<table class="results"><thead><tr><th>method</th><th class="num">iter</th><th class="num">accuracy</th><th class="num">± SE</th><th class="num">per round</th><th class="num">consensus div.</th><th class="num">NLL div.</th><th class="num">ties</th><th class="num">train examples</th><th class="num">mean loss</th><th></th></tr></thead>
 <tbody>${rows.map(({ variant, iteration, report: r }) => {
     const losses = r.training.filter((t) => t.meanLoss !== null).map((t) => t.meanLoss as number);
@@ -99,7 +100,7 @@ function resultsTable(view: RunView): Html {
 <td>${variant}</td><td class="num">${iteration}</td><td class="num" data-key="accuracy">${pct(r.accuracy)}</td><td class="num" data-key="stderr">${pct(r.stderr, 2)}</td>
 <td class="num">${r.perRound.map((p) => pct(p.accuracy)).join(' → ')}</td><td class="num">${num(r.diversity.consensus)}</td><td class="num">${num(r.diversity.nll)}</td><td class="num">${r.ties}</td>
 <td class="num">${r.datasets.length ? r.datasets.reduce((s, d) => s + d.examples, 0) : '–'}</td><td class="num">${losses.length ? num(losses.reduce((a, b) => a + b, 0) / losses.length) : '–'}</td>
-<td class="links"><a href="${runHref(view.runId, `/debates${q}`)}">debates</a>${r.datasets.length ? html` · <a href="${runHref(view.runId, `/datasets${q}`)}">datasets</a> · <a href="${runHref(view.runId, `/training${q}`)}">training</a>` : ''}</td></tr>`;
+<td class="links"><a href="${runHref(view.runId, `/debates${q}`)}">debates</a>${r.datasets.length ? html` · <a href="${runHref(view.runId, `/datasets${q}`)}">datasets</a> · <a href="${runHref(view.runId, `/training${q}`)}">training</a>` : ''}${rl.has(variant) && iteration > 0 ? html` · <a href="${runHref(view.runId, `/rollouts${q}`)}">rollouts</a> · <a href="${runHref(view.runId, `/training${q}`)}">training</a>` : ''}</td></tr>`;
   })}</tbody></table>`;
 }
 

@@ -4,10 +4,10 @@ import type { TrainingStepRow } from '../../../data/artifacts';
 import type { RoleFinetuneConfig } from '../../../experiment/experiment-schema';
 import type { IterationReport } from '../../report/results';
 import { num } from '../format';
-import { html, trusted } from '../html';
+import { html } from '../html';
 import type { Html } from '../html';
 import { fileHref, iterationChooser, renderPage, runHref } from '../layout';
-import { renderLineChart } from '../line-chart';
+import { lossChart } from '../loss-chart';
 
 export interface AdapterTraining {
   trainee: string;
@@ -30,10 +30,7 @@ export interface TrainingPageData {
 }
 
 export function trainingPage(d: TrainingPageData): string {
-  const logged = d.adapters.filter((a) => a.losses && a.losses.length > 0);
-  const chart = logged.length
-    ? trusted(renderLineChart({ title: `Loss per optimizer step, ${d.variant} iteration ${d.iteration}`, xLabel: 'step', yLabel: 'loss (per token)', integerX: true, series: logged.map((a) => ({ label: a.trainee, points: a.losses!.map((s) => ({ x: s.step, y: s.loss })) })) }))
-    : null;
+  const chart = lossChart(`Loss per optimizer step, ${d.variant} iteration ${d.iteration}`, d.adapters.map((a) => ({ label: a.trainee, losses: a.losses })));
   const rows = (d.report?.training ?? []).map((t) => {
     const a = d.adapters.find((x) => x.trainee === t.trainee);
     return html`<tr data-trainee="${t.trainee}"><td>${t.trainee}</td><td>${a?.role ?? '–'}</td><td class="num" data-key="examples">${t.examples}</td><td class="num" data-key="steps">${t.skipped ? 'skipped' : t.steps}</td>
@@ -46,7 +43,7 @@ ${d.method ? html`<p class="meta">${d.method}</p>` : ''}
 ${hyperTable(d.adapters)}
 ${chart ? html`<figure>${chart}</figure>` : html`<p class="empty">No per-step loss log: ${rows.length ? 'this run predates losses.parquet, or every trainee was skipped' : 'nothing was trained'}.</p>`}
 ${rows.length ? html`<table class="training"><thead><tr><th>trainee</th><th>role</th><th class="num">examples</th><th class="num">steps</th><th class="num">final loss</th><th class="num">mean loss</th><th class="num" title="a retried attempt resumed from this checkpoint">resumed at</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : html`<p class="empty">No finetuning in this iteration.</p>`}
-${d.adapters.filter((a) => !a.losses).length && logged.length ? html`<p class="note">Without a loss log: ${d.adapters.filter((a) => !a.losses).map((a) => a.trainee).join(', ')} (skipped: no examples).</p>` : ''}`;
+${d.adapters.filter((a) => !a.losses).length && chart ? html`<p class="note">Without a loss log: ${d.adapters.filter((a) => !a.losses).map((a) => a.trainee).join(', ')} (skipped: no examples).</p>` : ''}`;
   return renderPage({ title: `Training · ${d.variant} ${d.iteration}`, crumbs: [{ label: d.runId, href: runHref(d.runId) }, { label: 'Training' }], run: { runId: d.runId, tab: 'training' }, body });
 }
 

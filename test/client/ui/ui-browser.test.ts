@@ -1,26 +1,17 @@
-// `maft ui` in a real browser over a finished ci-tiny run: `maft run` on the embedded devserver,
-// then `maft ui` as a fresh process over its persisted state (what a user does after `npm start`).
-// Headless Chromium loads every page; the numbers on them must equal `maft results --json`; the
-// server refuses path traversal and anything but GET/HEAD. Screenshots go to a temporary folder,
-// or with MAFT_UI_SCREENSHOTS=docs/ui to the README's (1280×800).
+// `maft ui` in a real browser over a finished ci-tiny run (ui-session.ts: `maft run` on the
+// embedded devserver, then `maft ui` as a fresh process over its persisted state, what a user does
+// after `npm start`). Headless Chromium loads every page; the numbers on them must equal
+// `maft results --json`; the server refuses path traversal and anything but GET/HEAD.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { symlinkSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { stringify } from 'yaml';
-import type { RunResults } from '../../../client/report/results';
-import { freePort } from '../../pipeline/harness';
-import { ensureChromium, launchChromium } from './chromium';
+import { ensureChromium } from './chromium';
+import { uiSession } from './ui-session';
 
 const RUN = 'ui-ci-tiny';
 const chromium = ensureChromium();
-
-const cli = (temporalFile: string, args: string[], timeout: number) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'client/bin.ts', '--temporal', temporalFile, ...args], { encoding: 'utf8', timeout });
 
 /** A request exactly as written (fetch would normalize "/files/../x" before sending it). */
 function rawRequest(url: string, path: string, method = 'GET'): Promise<{ status: number; body: string; allow?: string }> {
@@ -39,42 +30,9 @@ function rawRequest(url: string, path: string, method = 'GET'): Promise<{ status
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 test('maft ui shows a finished ci-tiny run as `maft results --json` reports it', { skip: 'skip' in chromium ? chromium.skip : false, timeout: 420_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'maft-ui-'));
-  const temporalFile = join(dir, 'temporal.yaml');
-  writeFileSync(temporalFile, stringify({ server: { mode: 'embedded', address: `127.0.0.1:${await freePort()}`, dbPath: join(dir, 'temporal.db') }, runsDir: join(dir, 'runs') }));
-  const run = cli(temporalFile, ['run', '--config', 'configs/ci-tiny.yaml', '--run-id', RUN, '--json'], 280_000);
-  assert.equal(run.status, 0, `maft run failed:\n${run.stderr}`);
-  const out = cli(temporalFile, ['results', RUN, '--json'], 60_000);
-  assert.equal(out.status, 0, out.stderr);
-  const results = JSON.parse(out.stdout) as RunResults;
-  const shots = process.env.MAFT_UI_SCREENSHOTS ?? join(dir, 'screenshots');
-  mkdirSync(shots, { recursive: true });
-
-  const ui = spawn(process.execPath, ['--import', 'tsx', 'client/bin.ts', '--temporal', temporalFile, 'ui', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  t.after(() => ui.kill('SIGTERM'));
-  const url = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    ui.stdout.on('data', (d: Buffer) => {
-      text += d.toString();
-      const m = /maft ui: (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
-      if (m) resolve(m[1]);
-    });
-    ui.once('exit', (code) => reject(new Error(`maft ui exited (${code}) before listening: ${text}`)));
-  });
-
-  const browser = await launchChromium((chromium as { path: string }).path);
-  t.after(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
-  const open = async (path: string, shot?: string): Promise<Page> => {
-    const response = await page.goto(url + path);
-    assert.equal(response?.status(), 200, path);
-    if (shot) await page.screenshot({ path: join(shots, `${shot}.png`) });
-    return page;
-  };
-  const text = (selector: string): Promise<string> => page.locator(selector).first().innerText();
+  const ui = await uiSession(t, (chromium as { path: string }).path, [{ config: 'configs/ci-tiny.yaml', runId: RUN, timeoutMs: 280_000 }]);
+  const { dir, url, page, errors, shots, open, text } = ui;
+  const results = ui.results[RUN];
   const last = results.iterations.at(-1)!;
 
   await t.test('Runs: status and latest accuracy', async () => {

@@ -2,7 +2,16 @@
 // dynamic (batch, length, cache slots), base weights are initializers, and every LoRA pair of
 // every layer is a graph input with a dynamic rank, so one session serves the base model
 // (rank 0) and any adapter without reloading the base. Several adapters run in one batch stacked
-// along the rank, with a per-token 0/1 input (`lora_rows`) selecting each row's own columns. The
+// along the rank, with a per-token 0/1 input (`lora_rows`) selecting each row's own columns
+// (so every row computes x·A of every adapter of its batch). A gathered LoRA (adapters stacked
+// [K, in, r], each adapter's tokens gathered into one segment, batched MatMuls, each token's
+// row gathered back) computes only a row's own adapter, but measured slower at the demo's sizes
+// (tiny model, 96 rows, rank 8; summed per-node kernel minima of a decode step at ~100 slots:
+// 5.97 vs 5.48 ms with 3 adapters, 5.99 vs 5.87 with 6, and 5.73 vs 5.40 with one): a gather of
+// x per input and a gather and add of the result per projection cost more than the rank columns
+// they save (all of the LoRA work is a few percent of a step at width 128: base model 5.06–5.53
+// ms). It would pay where x·A's FLOPs outweigh those copies: wider models, more adapters per
+// batch, long prefills. The
 // cache is fed as fixed-capacity slot buffers (unused slots masked out), read in place, and only
 // the new tokens' keys and values come back, so a decode step copies O(1) tokens of cache
 // instead of the whole cache. A scalar head (value or verifier, [heads, D]) is an input too, read

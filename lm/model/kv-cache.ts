@@ -25,13 +25,16 @@ export class SlotPool {
 
   constructor(private readonly maxBytes: number) {}
 
-  /** `length` values, old ones when reused: the caller writes every slot the graph reads. */
-  take(length: number): Float32Array {
+  /**
+   * `length` values, old ones when reused: the caller writes every slot the graph reads. A new
+   * buffer has `room` values (>= length), so that a later, somewhat larger request fits it.
+   */
+  take(length: number, room = length): Float32Array {
     let best = -1;
     this.free.forEach((b, i) => {
       if (b.length >= length && (best < 0 || b.length < this.free[best].length)) best = i;
     });
-    if (best < 0) return new Float32Array(length);
+    if (best < 0) return new Float32Array(room).subarray(0, length);
     const [buffer] = this.free.splice(best, 1);
     return buffer.subarray(0, length);
   }
@@ -79,12 +82,21 @@ export interface KvLayout {
  */
 const GROWTH = 32;
 
+/**
+ * New buffers are allocated with room for a multiple of this many slots per row, so the next
+ * generation of about the same size reuses them (the pool takes the smallest free buffer that
+ * fits). Fresh memory is that slow here: a debate's second round (prompts with the first round's
+ * answers, 170 slots reserved) found only the first round's 151-slot buffers free and faulted in
+ * 8 new ones, ~0.5 s of the first shard of a fresh model (refilling them takes 10–20 ms).
+ */
+const ROOM_STEP = 64;
+
 /** A store of `batch` rows spaced by `capacity` slots, in buffers with room for `room`; slots `slots`.. are zeros. */
 function copySlots(from: SlotStore, layout: KvLayout, batch: number, slots: number, capacity: number, room: number, rows?: number[]): SlotStore {
   const { kvHeads: h, headDim: hd } = layout;
   const span = slots * hd;
   const move = (src: Float32Array): Float32Array => {
-    const dst = from.pool.take(batch * h * room * hd);
+    const dst = from.pool.take(batch * h * room * hd, batch * h * Math.ceil(room / ROOM_STEP) * ROOM_STEP * hd);
     for (let b = 0; b < batch; b++) {
       const sb = rows ? rows[b] : b;
       for (let k = 0; k < h; k++) {

@@ -5,29 +5,24 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { parse } from 'yaml';
-import { createActivities, createModelPool } from '../../activities';
+import { createActivities } from '../../activities';
+import { countingModels } from './counting-models';
 import type { DebateHeartbeat, DebateShardInput, DebateShardSummary } from '../../experiment/step-types';
 import { experimentSchema } from '../../experiment/experiment-schema';
 import { lmRuntime } from '../../worker/model-runtime';
 import { debateSchema, questionToRow, questionsSchema, readRows, writeRows } from '../../data/artifacts';
 import { generateArithmeticQuestions } from '../../data/tasks/arithmetic';
-import { openModel, writeRandomModelDir } from '../../lm';
+import { writeRandomModelDir } from '../../lm';
 import { baseAgents } from '../../experiment/agents';
 import { mainVariant } from '../../experiment/variants';
 
 const root = mkdtempSync(join(tmpdir(), 'maft-debate-resume-'));
 const modelDir = join(root, 'model');
-let calls = 0;
-const models = createModelPool({
-  openModel: async (dir, runtime) => {
-    const model = await openModel(dir, runtime);
-    return { ...model, info: model.info, close: () => model.close(), score: (r) => model.score(r), generate: (r, o) => (calls++, model.generate(r, o)) };
-  },
-});
-after(() => models.close());
+const counting = countingModels();
+const models = counting.models;
 
 const config = experimentSchema.parse(
   parse(`task: { name: arithmetic, promptStyle: compact, trainSize: 3, testSize: 1 }
@@ -50,9 +45,9 @@ test('an interrupted debate continues after its last saved round, with the same 
   const activities = createActivities({ runsRoot: join(root, 'runs'), lm: lmRuntime() }, models);
 
   const whole = await prepare('whole');
-  calls = 0;
+  counting.reset();
   await new MockActivityEnvironment().run(activities.generateDebate, whole);
-  assert.equal(calls, 3, 'one call per round covers both agents');
+  assert.equal(counting.calls(), 3, 'one call per round covers both agents');
 
   // Cancelled once round 1 is saved: the heartbeat says so and the next attempt starts there.
   const interrupted = await prepare('interrupted');
@@ -66,9 +61,9 @@ test('an interrupted debate continues after its last saved round, with the same 
   assert.equal(last?.round, 1);
   assert.ok(existsSync(join(root, 'runs', 'interrupted', 'iter-1', 'debate', 'shard-1', 'partial', 'round-1.parquet')));
 
-  calls = 0;
+  counting.reset();
   const summary: DebateShardSummary = await new MockActivityEnvironment({ heartbeatDetails: last, attempt: 2 }).run(activities.generateDebate, interrupted);
-  assert.equal(calls, 2, 'only rounds 2 and 3 were generated');
+  assert.equal(counting.calls(), 2, 'only rounds 2 and 3 were generated');
   assert.ok(!existsSync(join(root, 'runs', 'interrupted', 'iter-1', 'debate', 'shard-1', 'partial')), 'partial rounds are removed once the shard is done');
 
   const strip = (rows: { prompt: string; response: string; round: number; agent: number; questionId: string }[]) => rows.map(({ questionId, round, agent, prompt, response }) => ({ questionId, round, agent, prompt, response }));

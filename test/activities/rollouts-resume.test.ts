@@ -9,10 +9,11 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { parse } from 'yaml';
-import { createActivities, createModelPool } from '../../activities';
+import { createActivities } from '../../activities';
+import { countingModels } from './counting-models';
 import type { RolloutHeartbeat, RolloutShardInput, RolloutShardSummary } from '../../experiment/step-types';
 import { experimentSchema } from '../../experiment/experiment-schema';
 import type { ExperimentConfig } from '../../experiment/experiment-schema';
@@ -20,18 +21,11 @@ import { magrpoVariant, maporlVariant } from '../../experiment/variants';
 import { lmRuntime } from '../../worker/model-runtime';
 import { questionToRow, questionsSchema, readRows, rolloutSchema, writeRows } from '../../data/artifacts';
 import { generateArithmeticQuestions } from '../../data/tasks/arithmetic';
-import { openModel } from '../../lm';
 
 const root = mkdtempSync(join(tmpdir(), 'maft-rollouts-resume-'));
 const runs = join(root, 'runs');
-let calls = 0;
-const models = createModelPool({
-  openModel: async (dir, runtime) => {
-    const model = await openModel(dir, runtime);
-    return { ...model, info: model.info, close: () => model.close(), score: (r) => model.score(r), generate: (r, o) => (calls++, model.generate(r, o)) };
-  },
-});
-after(() => models.close());
+const counting = countingModels();
+const models = counting.models;
 const activities = createActivities({ runsRoot: runs, lm: lmRuntime() }, models);
 const questions = generateArithmeticQuestions(3, 11);
 
@@ -77,9 +71,9 @@ async function prepare(method: 'magrpo' | 'maporl', runId: string): Promise<Roll
 /** The shard uninterrupted: its summary and the model calls it took (one per turn that has nodes). */
 async function whole(method: 'magrpo' | 'maporl'): Promise<{ summary: RolloutShardSummary; calls: number }> {
   const input = await prepare(method, `${method}-whole`);
-  calls = 0;
+  counting.reset();
   const summary: RolloutShardSummary = await new MockActivityEnvironment().run(activities.generateRollouts, input);
-  return { summary, calls };
+  return { summary, calls: counting.calls() };
 }
 
 /** A first attempt cancelled once turn `turn` is saved; the heartbeat it leaves for the next attempt. */
@@ -97,10 +91,10 @@ async function interrupted(input: RolloutShardInput, turn: number): Promise<Roll
 }
 
 async function retried(input: RolloutShardInput, heartbeat: RolloutHeartbeat): Promise<{ summary: RolloutShardSummary; calls: number }> {
-  calls = 0;
+  counting.reset();
   const summary: RolloutShardSummary = await new MockActivityEnvironment({ heartbeatDetails: heartbeat, attempt: 2 }).run(activities.generateRollouts, input);
   assert.ok(!existsSync(join(runs, input.runId, stepDir, 'partial')), 'saved turns are removed once the shard is done');
-  return { summary, calls };
+  return { summary, calls: counting.calls() };
 }
 
 test('MAGRPO: a shard stopped after turn 1 or 2 continues from it, byte-identical and without generating the saved turns again', { timeout: 180_000 }, async () => {
@@ -162,8 +156,8 @@ test('saved turns that are unreadable or not the shard’s are generated again, 
   // are never read: no heartbeat of this one names them.
   const stale = await prepare('magrpo', 'magrpo-stale');
   await interrupted({ ...stale, config: { ...stale.config, seed: 8 } }, 1);
-  calls = 0;
+  counting.reset();
   await new MockActivityEnvironment().run(activities.generateRollouts, stale);
-  assert.equal(calls, 3);
+  assert.equal(counting.calls(), 3);
   assert.ok((await rollouts('magrpo-stale')).equals(expected));
 });

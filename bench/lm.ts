@@ -138,6 +138,8 @@ async function generationFigures(config: ModelConfig, threads: number, decodeSte
 interface TrainingFigures {
   tokensPerSecond: number;
   stepSeconds: number;
+  /** CPU seconds of the process per step (both ORT threads and JS), median: steadier than wall time on a shared machine. */
+  stepCpuSeconds: number;
   gflops: number;
   /** The MatMul baseline measured in the same process right before and after the steps. */
   matmulGflops: number;
@@ -156,7 +158,9 @@ export async function trainingChild(name: string, threads: number, steps: number
     }));
     const matmulBefore = await matmulGflops(threads);
     const stepSeconds: number[] = [];
+    const stepCpu: number[] = [];
     let last = performance.now();
+    let lastCpu = process.cpuUsage();
     await trainModel({
       config, weights: initRandomWeights(config, 1), sequences, checkpointDir: dir, checkpointEvery: 10_000,
       maxSequenceLength: TRAIN_LENGTH, runtime: { device: 'cpu', threads },
@@ -167,7 +171,10 @@ export async function trainingChild(name: string, threads: number, steps: number
       onProgress: () => {
         const now = performance.now();
         stepSeconds.push((now - last) / 1000);
+        const cpu = process.cpuUsage(lastCpu);
+        stepCpu.push((cpu.user + cpu.system) / 1e6);
         last = now;
+        lastCpu = process.cpuUsage();
       },
     });
     const peakRssMiB = process.resourceUsage().maxRSS / 1024;
@@ -176,7 +183,9 @@ export async function trainingChild(name: string, threads: number, steps: number
     const step = median(stepSeconds.slice(1));
     const tokens = TRAIN_ROWS * TRAIN_LENGTH;
     const gflops = (tokens * trainingFlopsPerToken(config, TRAIN_LENGTH)) / step / 1e9;
-    return { tokensPerSecond: tokens / step, stepSeconds: step, gflops, matmulGflops: matmul, fractionOfMatmul: gflops / matmul, peakRssMiB };
+    return {
+      tokensPerSecond: tokens / step, stepSeconds: step, stepCpuSeconds: median(stepCpu.slice(1)), gflops, matmulGflops: matmul, fractionOfMatmul: gflops / matmul, peakRssMiB,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -223,11 +232,14 @@ export async function run(args: string[]): Promise<void> {
     ...results,
     demo,
     trainingFractionOfMatmul: big.training.fractionOfMatmul,
-    targets: { trainingFractionOfMatmul: 0.35, kvSpeedupAt256: 5 },
+    targets: { trainingFractionOfMatmul: 0.5, kvSpeedupAt256: 5 },
   };
   console.log(JSON.stringify(summary));
   const header = ['config', 'params', 'decode tok/s b1', 'decode tok/s b32', 'kv vs recompute @256', 'train tok/s', 'train GFLOP/s', 'of MatMul', 'train peak RSS MiB'];
   printTable(header, rows);
   printTable(DEMO_HEADER, demoRows(demo));
-  console.log(`MatMul 1024³ around the 27M training: ${big.training.matmulGflops.toFixed(1)} GFLOP/s; training = ${(100 * big.training.fractionOfMatmul).toFixed(0)}% of it (load average ${summary.loadAverage.toFixed(1)})`);
+  console.log(
+    `MatMul 1024³ around the 27M training: ${big.training.matmulGflops.toFixed(1)} GFLOP/s; training = ${(100 * big.training.fractionOfMatmul).toFixed(0)}% of it, ` +
+      `${big.training.stepSeconds.toFixed(2)} s and ${big.training.stepCpuSeconds.toFixed(2)} CPU s a step (load average ${summary.loadAverage.toFixed(1)})`,
+  );
 }

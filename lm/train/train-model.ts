@@ -25,19 +25,15 @@ export type { TrainModelRequest, TrainModelResult, TrainSequence } from './train
 const ADAM_EPS = 1e-8;
 
 /**
- * ORT's memory arena pays where a step's activations are small: without it every op's output
- * is a fresh allocation whose pages fault in again on every run, which cost the tiny model's
- * demo finetune (14 × 140 tokens, hidden 128, 4 layers) 850 ms per step instead of 125 ms.
- * Large steps are compute-bound, and there the arena's fragmentation costs memory (a 27M step
- * peaked at 1.75 GB with it, 1.09 GB without, same speed). The measure is the residual stream
- * over the network, batch tokens × hidden × layers: 1M for that finetune, 4.2M for the 27M step
- * (1,024 tokens, hidden 512, 8 layers).
+ * Training sessions run with ORT's memory arena and without its memory pattern. Without the
+ * arena every op's output is a fresh allocation whose pages fault in again on every run: the
+ * tiny model's demo finetune (14 × 140 tokens) took 850 ms per step instead of 125 ms, and the
+ * 27M step of `bench lm` (4 × 256 tokens) spent ~2.4x the CPU time (1.3–1.8 s of it in the kernel).
+ * The memory pattern is what made the arena look expensive for large steps: its one block per
+ * run comes on top of the first run's allocations, which the arena keeps (27M step: 1873 MiB
+ * peak with it, 1241 MiB without; 1265 MiB with no arena at all).
  */
-const ARENA_MAX_ACTIVATIONS = 2 * 2 ** 20;
-
-function useMemoryArena(config: TrainModelRequest['config'], shape: BatchShape): boolean {
-  return shape.rows * shape.length * config.hiddenSize * config.numLayers <= ARENA_MAX_ACTIVATIONS;
-}
+const TRAINING_MEMORY = { memoryArena: true, memoryPattern: false } as const;
 
 function loraSpec(req: TrainModelRequest): LoraSpec | undefined {
   const { options } = req;
@@ -196,7 +192,7 @@ export async function trainModel(req: TrainModelRequest): Promise<TrainModelResu
   const checkpoint = (): Promise<void> =>
     saveCheckpoint(req.checkpointDir, { fingerprint: print, step: state.step, tokens, lossSum, lastLoss, rng: rng.state, names, params, m: state.m, v: state.v });
 
-  const session = await Session.create(graph.model, { ...req.runtime, memoryArena: useMemoryArena(config, shape), prepacking: !spec });
+  const session = await Session.create(graph.model, { ...req.runtime, ...TRAINING_MEMORY, prepacking: !spec });
   graph = undefined;
   const every = req.checkpointEvery ?? 50;
   try {

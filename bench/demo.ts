@@ -55,8 +55,15 @@ export function demoDatasets(examples: number): Record<'generation' | 'critic', 
   };
 }
 
+/** CPU seconds of this process (every thread: ORT's, the finetune thread's) since `from`; under load they vary far less than wall time. */
+function cpuSecondsSince(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1e6;
+}
+
 interface FinetuneFigures {
   seconds: number;
+  cpuSeconds: number;
   /** Before the first optimizer step reported: thread, model, graph, session, first step. */
   untilFirstStepShare: number;
   steps: number;
@@ -69,6 +76,7 @@ async function timeFinetune(examples: TrainExample[]): Promise<FinetuneFigures> 
   const dir = await mkdtemp(join(tmpdir(), 'maft-bench-demo-'));
   try {
     const start = performance.now();
+    const cpu = process.cpuUsage();
     let first: number | undefined;
     const r = await finetune({
       modelDir: MODEL_DIR, examples, options: DEMO_FINETUNE, outDir: join(dir, 'adapter'), checkpointDir: join(dir, 'checkpoints'), runtime: RUNTIME,
@@ -76,7 +84,7 @@ async function timeFinetune(examples: TrainExample[]): Promise<FinetuneFigures> 
     });
     const seconds = (performance.now() - start) / 1000;
     return {
-      seconds, untilFirstStepShare: ((first ?? start) - start) / 1000 / seconds, steps: r.steps,
+      seconds, cpuSeconds: cpuSecondsSince(cpu), untilFirstStepShare: ((first ?? start) - start) / 1000 / seconds, steps: r.steps,
       trainedTokensPerSecond: r.tokens / seconds, finalLoss: r.finalLoss, meanLoss: r.meanLoss,
     };
   } finally {
@@ -86,6 +94,7 @@ async function timeFinetune(examples: TrainExample[]): Promise<FinetuneFigures> 
 
 interface DebateFigures {
   seconds: number;
+  cpuSeconds: number;
   generatedTokens: number;
   tokensPerSecond: number;
   /** First 16 hex digits of the SHA-256 of the rows (JSON). */
@@ -102,6 +111,7 @@ async function timeDebate(questions: number, adapters: readonly (string | undefi
     await model.generate([{ prompt: task.generationPrompt(generateArithmeticQuestions(2, 1)[0]) }], { maxNewTokens: 8, temperature: 0.7, seed: 1 });
     const shard = async (seed: number): Promise<DebateFigures> => {
       const start = performance.now();
+      const cpu = process.cpuUsage();
       const debate = await runDebate(model, {
         task, questions: generateArithmeticQuestions(seed, questions), agents: 3, rounds: 2, style: 'debate', summarize: false,
         generationAdapters: adapters, criticAdapters: adapters,
@@ -109,7 +119,7 @@ async function timeDebate(questions: number, adapters: readonly (string | undefi
       });
       const seconds = (performance.now() - start) / 1000;
       const rows = createHash('sha256').update(JSON.stringify(debate.rows)).digest('hex').slice(0, 16);
-      return { seconds, generatedTokens: debate.generatedTokens, tokensPerSecond: debate.generatedTokens / seconds, rows };
+      return { seconds, cpuSeconds: cpuSecondsSince(cpu), generatedTokens: debate.generatedTokens, tokensPerSecond: debate.generatedTokens / seconds, rows };
     };
     return { first: await shard(2), second: await shard(3) };
   } finally {
@@ -160,9 +170,9 @@ export async function demoFigures(reps: number, examples: number, questions: num
 
 export function demoRows(f: DemoFigures): string[][] {
   const ft = (name: string, x: FinetuneFigures): string[] => [
-    `finetune ${name}`, x.seconds.toFixed(2), `${x.steps} steps, ${x.trainedTokensPerSecond.toFixed(0)} trained tok/s`, `${(100 * x.untilFirstStepShare).toFixed(0)}% before step 1`, `loss mean ${x.meanLoss.toFixed(5)}, final ${x.finalLoss.toFixed(5)}`,
+    `finetune ${name}`, x.seconds.toFixed(2), `${x.steps} steps, ${x.trainedTokensPerSecond.toFixed(0)} trained tok/s, CPU ${x.cpuSeconds.toFixed(2)} s`, `${(100 * x.untilFirstStepShare).toFixed(0)}% before step 1`, `loss mean ${x.meanLoss.toFixed(5)}, final ${x.finalLoss.toFixed(5)}`,
   ];
-  const debate = (name: string, x: DebateFigures): string[] => [name, x.seconds.toFixed(2), `${x.tokensPerSecond.toFixed(0)} generated tok/s`, '', `${x.generatedTokens} tokens, rows ${x.rows}`];
+  const debate = (name: string, x: DebateFigures): string[] => [name, x.seconds.toFixed(2), `${x.tokensPerSecond.toFixed(0)} generated tok/s, CPU ${x.cpuSeconds.toFixed(2)} s`, '', `${x.generatedTokens} tokens, rows ${x.rows}`];
   return [
     ...(f.finetune ? [ft('generation', f.finetune.generation), ft('critic', f.finetune.critic)] : []),
     ...(f.debate

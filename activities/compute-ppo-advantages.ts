@@ -10,7 +10,8 @@ import { ADVANTAGES_FILE, inStep } from '../experiment/run-layout';
 import type { PpoAdvantagesInput, PpoAdvantagesSummary } from '../experiment/step-types';
 import type { ActivityDeps } from './deps';
 import { MaftInputError } from './failures';
-import { meanPerTurn, readScores, readTranscripts, responseKey } from './maporl-batch';
+import { responseKey } from '../data/artifacts';
+import { meanPerTurn, readScores, readTranscripts } from './maporl-batch';
 import { cachedStep } from './step-cache';
 
 export async function computePpoAdvantages(deps: ActivityDeps, input: PpoAdvantagesInput): Promise<PpoAdvantagesSummary> {

@@ -2,23 +2,13 @@
 // per agent and turn), joined by response — (question, turn, agent) — with the scores and the
 // advantages written for them. A response missing from a later file is an error naming the file.
 import { join } from 'node:path';
-import { readRows, responseAdvantageSchema, responseScoreSchema, rolloutSchema } from '../data/artifacts';
-import type { ArtifactSchema, ResponseAdvantageRow, ResponseScoreRow, RolloutRow } from '../data/artifacts';
+import { readRows, responseAdvantageSchema, responseKey, responseScoreSchema, rolloutSchema } from '../data/artifacts';
+import type { ArtifactSchema, ResponseAdvantageRow, ResponseKey, ResponseScoreRow, RolloutRow } from '../data/artifacts';
 import type { Question, Task } from '../data/task';
 import type { ExperimentConfig } from '../experiment/experiment-schema';
 import type { ActivityDeps } from './deps';
 import { MaftInputError } from './failures';
 import { runDirOf } from './step-cache';
-
-export interface ResponseKey {
-  questionId: string;
-  turn: number;
-  agent: number;
-}
-
-export function responseKey(r: ResponseKey): string {
-  return `${r.questionId}\u001f${r.turn}\u001f${r.agent}`;
-}
 
 /** The batch's responses in file order (question, turn, agent); refuses a file with K > 1. */
 export async function readTranscripts(deps: ActivityDeps, runId: string, path: string): Promise<RolloutRow[]> {

@@ -2,7 +2,8 @@
 // (rollouts.parquet), joined by response (question, turn, agent) with their scores (v(t, i),
 // correctness, old and reference log-probs, values) and advantages (R(t, i), incentive, GAE
 // advantages and returns), the batch's summary per turn, and its policy and value updates.
-import { responseAdvantageSchema, responseScoreSchema, rolloutSchema } from '../../data/artifacts';
+import { responseAdvantageSchema, responseKey, responseScoreSchema, rolloutSchema } from '../../data/artifacts';
+import { meanLogRatio } from '../../data/method/maporl/policy-drift';
 import type { ResponseAdvantageRow, ResponseScoreRow, RolloutRow } from '../../data/artifacts';
 import { ADVANTAGES_FILE, batchDir, inStep, ROLLOUTS_FILE, SCORES_FILE, stepDir } from '../../experiment/run-layout';
 import type { RunArtifacts } from './artifacts';
@@ -75,7 +76,7 @@ export async function maporlBatch(artifacts: RunArtifacts, runId: string, iterDi
   const responses = rollouts?.map((rollout): MaporlResponse => {
     const score = scoreOf.get(responseKey(rollout)) ?? null;
     const advantage = advantageOf.get(responseKey(rollout)) ?? null;
-    return { rollout, score, advantage, klPerToken: score ? mean(klTerms(score)) : Number.NaN, meanAdvantage: advantage ? mean(advantage.advantages) : Number.NaN };
+    return { rollout, score, advantage, klPerToken: score ? meanLogRatio([score]) : Number.NaN, meanAdvantage: advantage ? mean(advantage.advantages) : Number.NaN };
   }) ?? null;
   const perTurn = byTurn(responses ?? [], (r) => r.rollout.turn).map(({ turn, rows }) => turnSummary(turn, rows));
   return {
@@ -100,19 +101,11 @@ function turnSummary(turn: number, responses: readonly MaporlResponse[]): Maporl
     meanScore: mean(scored.map((s) => s.score)),
     meanReward: mean(advantaged.map((a) => a.reward)),
     meanIncentive: mean(advantaged.map((a) => a.incentive)),
-    klPerToken: mean(scored.flatMap(klTerms)),
+    klPerToken: meanLogRatio(scored),
     advantage: meanSd(advantaged.flatMap((a) => a.advantages)),
   };
 }
 
-/** log π_old − log π_ref of each token. */
-function klTerms(s: ResponseScoreRow): number[] {
-  return s.oldLogprobs.map((old, k) => old - s.refLogprobs[k]);
-}
-
-function responseKey(r: { questionId: string; turn: number; agent: number }): string {
-  return `${r.questionId}\u001f${r.turn}\u001f${r.agent}`;
-}
 
 function byResponse<R extends { questionId: string; turn: number; agent: number }>(rows: readonly R[] | null): Map<string, R> {
   return new Map((rows ?? []).map((r) => [responseKey(r), r]));

@@ -7,4 +7,5 @@ export * from './manifest';
 export * from './hash';
 export * from './questions';
 export * from './rollout-as-debate';
+export * from './response-key';
 export { writeDirAtomic, writeFileAtomic } from '../../files/atomic-write';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { meanLogRatioPerTurn } from '../../../../data/method/maporl/policy-drift';
+import { meanLogRatio, meanLogRatioPerTurn } from '../../../../data/method/maporl/policy-drift';
 
 test('the mean log π_old − log π_ref per token of each turn, weighted by tokens, 0 for a turn without responses', () => {
   const rows = [
@@ -14,4 +14,10 @@ test('the mean log π_old − log π_ref per token of each turn, weighted by tok
   assert.equal(drift[0], 0);
   assert.ok(Math.abs(drift[1] - 0.25) < 1e-12);
   assert.equal(drift[2], 0);
+});
+
+test('over given rows: token-weighted, NaN without tokens', () => {
+  // (0.5 + 0.2 − 0.4) / 3 = 0.1: the two-token response counts twice.
+  assert.ok(Math.abs(meanLogRatio([{ oldLogprobs: [-0.5, -1], refLogprobs: [-1, -1.2] }, { oldLogprobs: [-1], refLogprobs: [-0.6] }]) - 0.1) < 1e-12);
+  assert.ok(Number.isNaN(meanLogRatio([])));
 });

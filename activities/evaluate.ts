@@ -45,7 +45,9 @@ export async function evaluate(deps: ActivityDeps, models: ModelPool, input: Eva
           answers: Array.from({ length: variant.rounds }, (_, m) => agentNumbers.map((a) => debate.answer(q.id, m + 1, a).answer)),
         }),
       );
-      const result = evaluateDebate(evaluated, task.isEquivalent, deriveSeed(config.seed, 'eval', variant.name, iteration));
+      // Ties break on the same draws in every variant and iteration, as the held-out debate
+      // samples on the same streams (data/method/seed.ts streamNames): equal answers score equally.
+      const result = evaluateDebate(evaluated, task.isEquivalent, deriveSeed(config.seed, 'eval'));
       const nll = config.evaluation.nllDiversity && variant.agents > 1 ? await heartbeatWhile(() => ({ step: 0, total: 1 }), () => heldOutNll(deps, models, input, questions, debate, agents)) : null;
 
       const evalRows = result.verdicts.map(

@@ -9,7 +9,7 @@ import { debateSchema, readRows, writeRows } from '../data/artifacts';
 import type { DebateRole, DebateRow } from '../data/artifacts';
 import { callsInDebate, runDebate } from '../data/method/debate';
 import type { DebateSetup } from '../data/method/debate';
-import { deriveSeed } from '../data/method/seed';
+import { deriveSeed, streamNames } from '../data/method/seed';
 import { adaptersOf } from '../experiment/agents';
 import { DEBATE_FILE, inStep, PARTIAL_DIR, partialRoundFile, questionsFile, shardDir } from '../experiment/run-layout';
 import type { DebateHeartbeat, DebateShardInput, DebateShardSummary } from '../experiment/step-types';
@@ -52,7 +52,7 @@ export async function generateDebate(deps: ActivityDeps, models: ModelPool, inpu
         generationAdapters: agents.generation.map(adapterDir),
         criticAdapters: agents.critic.map(adapterDir),
         sampling: samplingOf(config),
-        seedOf: (round: number, agent: number, role: DebateRole): number => deriveSeed(config.seed, variant.name, iteration, split, shard.index, round, agent, role),
+        seedOf: (round: number, agent: number, role: DebateRole): number => deriveSeed(config.seed, ...streamNames(split, [variant.name, iteration, split]), shard.index, round, agent, role),
       };
       const total = callsInDebate(setup);
       const ctx = Context.current();

@@ -12,7 +12,7 @@ import { readRows, rolloutSchema, writeRows } from '../data/artifacts';
 import type { RolloutRow } from '../data/artifacts';
 import { jointActions } from '../data/method/magrpo/joint-actions';
 import { callsInRollout, runRollouts } from '../data/method/magrpo/rollouts';
-import { deriveSeed } from '../data/method/seed';
+import { deriveSeed, streamNames } from '../data/method/seed';
 import { inStep, PARTIAL_DIR, partialTurnFile, questionsFile, ROLLOUTS_FILE } from '../experiment/run-layout';
 import type { RolloutHeartbeat, RolloutShardInput, RolloutShardSummary } from '../experiment/step-types';
 import type { ActivityDeps } from './deps';
@@ -81,7 +81,7 @@ export async function generateRollouts(deps: ActivityDeps, models: ModelPool, in
           return policy === null ? undefined : join(runDir, policy);
         },
         sampling: samplingOf(config),
-        seedOf: (turn: number, agent: number): number => deriveSeed(config.seed, plan.seedTag, iteration, shard.index, turn, agent),
+        seedOf: (turn: number, agent: number): number => deriveSeed(config.seed, plan.seedTag, ...streamNames(split, [iteration]), shard.index, turn, agent),
       };
       const ctx = Context.current();
       const total = callsInRollout(setup);

@@ -11,3 +11,14 @@ export function deriveSeed(seed: number, ...parts: (string | number)[]): number 
   }
   return h >>> 0;
 }
+
+/**
+ * The names under which a debate or rollout of `split` draws its sampling streams. Training draws
+ * new streams in every variant and iteration, so each iteration learns from a new sample. Held-out
+ * evaluation draws the same streams in every variant and iteration (common random numbers): agents
+ * that did not change answer exactly as before, so a paired difference against iteration 0 or the
+ * debate baseline measures what training changed rather than a second draw of the sampler.
+ */
+export function streamNames(split: string, perDraw: readonly (string | number)[]): (string | number)[] {
+  return split === 'test' ? ['evaluation'] : [...perDraw];
+}

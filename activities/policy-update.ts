@@ -3,9 +3,13 @@
 // an optimizer step), plus a k3 KL penalty to the base model when magrpo.klBeta is set (reference
 // log-probs from scoreTokens on the base). Every completion of the agent in the rollout trees is
 // one example with its group-relative advantage. LoRA per magrpo.lora, continuing the agent's
-// previous adapter. Heartbeats, checkpoints, resume and losses.parquet as finetune-agent.ts.
+// previous adapter. Heartbeats, checkpoints, resume and losses.parquet as finetune-agent.ts. Its
+// summary's `drift` is the mean log π_sampling − log π_ref per token (and turn) over those
+// completions (data/method/magrpo/policy-drift.ts), from the same reference scoring as the KL
+// (scored for the drift alone only without klBeta, from iteration 2 on); it changes no training input.
 import { join } from 'node:path';
 import { advantageSchema, readRows, rolloutSchema } from '../data/artifacts';
+import { samplingDrift } from '../data/method/magrpo/policy-drift';
 import { deriveSeed } from '../data/method/seed';
 import type { RlExample, RlObjective } from '../lm/types';
 import type { PolicyUpdateInput, TrainSummary } from '../experiment/step-types';
@@ -45,12 +49,19 @@ export async function policyUpdate(deps: ActivityDeps, models: ModelPool, input:
         if (a === undefined) throw new MaftInputError(`${input.advantages}: no advantage for agent ${r.agent}'s completion ${r.sample} at node ${r.node} of question ${r.questionId}`);
         return { prompt: r.prompt, completion: r.tokenIds, advantage: a };
       });
-      if (objective.kl) {
+      // The base model's log-probs of every completion: the k3 KL's reference, and the drift's. The
+      // drift needs them only where the sampler was not the base model itself (init: the policy
+      // that sampled these rollouts; null in iteration 1, whose drift is 0 by definition).
+      let ref: number[][] | null = null;
+      if (objective.kl || init !== null) {
         const model = await models.get(config.model.path, { device: config.model.device, threads: config.model.threads });
-        const ref = await heartbeatWhile(() => ({ step: 0, total: 0 }), () => model.scoreTokens(examples.map((e) => ({ prompt: e.prompt, completion: e.completion }))));
-        ref.forEach((s, i) => (examples[i].refLogprobs = s.logprobs));
+        const scored = await heartbeatWhile(() => ({ step: 0, total: 0 }), () => model.scoreTokens(examples.map((e) => ({ prompt: e.prompt, completion: e.completion }))));
+        ref = scored.map((s) => s.logprobs);
       }
-      return trainRlInStep(deps, config, { runId, dir, stepDir, trainee }, { init, examples, objective, options });
+      if (objective.kl) ref!.forEach((logprobs, i) => (examples[i].refLogprobs = logprobs));
+      const drift = samplingDrift(rollouts, init === null ? null : ref, config.rounds);
+      const trained = await trainRlInStep(deps, config, { runId, dir, stepDir, trainee }, { init, examples, objective, options });
+      return { outputs: trained.outputs, summary: { ...trained.summary, drift } };
     },
   });
 }

@@ -12,7 +12,7 @@ import { rolloutSchema, writeRows } from '../data/artifacts';
 import { jointActions } from '../data/method/magrpo/joint-actions';
 import { runRollouts } from '../data/method/magrpo/rollouts';
 import { deriveSeed } from '../data/method/seed';
-import { inStep, questionsFile } from '../experiment/run-layout';
+import { inStep, questionsFile, VERIFIER_SAMPLES_FILE } from '../experiment/run-layout';
 import type { TrainVerifierInput, VerifierSummary } from '../experiment/step-types';
 import type { RlExample, RlObjective } from '../lm/types';
 import type { ActivityDeps } from './deps';
@@ -23,8 +23,6 @@ import { readQuestions, samplingOf, taskOf } from './run-files';
 import { heartbeatWhile } from './heartbeat-while';
 import { cachedStep } from './step-cache';
 import { rlLoraOptions, trainRlInStep } from './rl-training';
-
-export const VERIFIER_SAMPLES_FILE = 'samples.parquet';
 
 export async function trainVerifier(deps: ActivityDeps, models: ModelPool, input: TrainVerifierInput): Promise<VerifierSummary> {
   const { runId, config, stepDir } = input;

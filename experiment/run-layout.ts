@@ -67,6 +67,8 @@ export const JOINT_REWARDS_FILE = 'joint-rewards.parquet';
 export const SCORES_FILE = 'scores.parquet';
 /** MAPoRL's verifier step directory, at the top of the run. */
 export const VERIFIER_DIR = 'verifier';
+/** The base model's labelled answers the verifier learns from, in VERIFIER_DIR. */
+export const VERIFIER_SAMPLES_FILE = 'samples.parquet';
 
 /** The step directories of an iteration (finetune steps are named per trainee, below). */
 export type IterationStep = 'debate' | 'votes' | 'datasets' | 'eval-debate' | 'evaluate' | 'rollouts' | 'advantages' | 'scores' | 'eval-rollouts';

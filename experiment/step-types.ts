@@ -5,6 +5,7 @@ import type { AgentSet, Trainee } from './agents';
 import type { PolicySet, PolicyTrainee } from './maporl-policies';
 import type { Variant } from './variants';
 import type { VerifierCalibration } from '../data/method/maporl/verifier-calibration';
+import type { PolicyDrift } from '../data/method/magrpo/policy-drift';
 
 /** MAPoRL's model verifier has questions of its own (questions/verifier.parquet), drawn apart from the RL ones. */
 export type Split = 'train' | 'test' | 'verifier';
@@ -115,6 +116,8 @@ export interface TrainSummary {
   finalLoss: number | null;
   meanLoss: number | null;
   resumedFromStep: number;
+  /** policyUpdate (MAGRPO): how far the trainee's sampling policy was from the base model on the completions it trained on (absent in runs from before it). */
+  drift?: PolicyDrift;
 }
 
 export interface EvaluateInput extends StepContext {

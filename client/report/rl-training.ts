@@ -2,8 +2,10 @@
 // Parquet files: MAPoRL per PPO batch (as sampled before that batch's update) the training
 // accuracy and mean reward R(t, i) per turn, how far the policies had moved from the base model
 // (mean log π_old − log π_ref per token) and, with a trained verifier, how well it matched the
-// ground truth; MAGRPO the mean joint reward per turn of its rollout trees and how many groups
-// carried no signal (all advantages 0).
+// ground truth; MAGRPO the mean joint reward per turn of its rollout trees, how many groups
+// carried no signal (all advantages 0) and per trainee how far its sampling policy had moved from
+// the base (mean log π_sampling − log π_ref per token, policyUpdate's summary).
+import type { PolicyDrift } from '../../data/method/magrpo/policy-drift';
 import type { VerifierCalibration } from '../../data/method/maporl/verifier-calibration';
 import type { IterationResult } from '../../experiment/run-types';
 
@@ -18,6 +20,8 @@ export interface RlTrainingBatch {
   verifier?: VerifierCalibration;
   /** MAGRPO: node × agent groups whose advantages are all 0, of all groups. */
   flatGroups?: { flat: number; groups: number };
+  /** MAGRPO: per trainee (agent-<n>, or shared) mean log π_sampling − log π_ref per token, over every turn and per turn (absent in runs from before it). */
+  drift?: ({ trainee: string } & PolicyDrift)[];
 }
 
 export function rlTraining(r: IterationResult): RlTrainingBatch[] | undefined {
@@ -30,7 +34,10 @@ export function rlTraining(r: IterationResult): RlTrainingBatch[] | undefined {
       ...(b.scores.verifier ? { verifier: b.scores.verifier } : {}),
     }));
   }
-  if (r.advantages) return [{ batch: 1, meanRewardPerTurn: r.advantages.meanRewardPerTurn, flatGroups: { flat: r.advantages.flatGroups, groups: r.advantages.groups } }];
+  if (r.advantages) {
+    const drift = (r.training ?? []).flatMap((t) => (t.drift ? [{ trainee: t.trainee, ...t.drift }] : []));
+    return [{ batch: 1, meanRewardPerTurn: r.advantages.meanRewardPerTurn, flatGroups: { flat: r.advantages.flatGroups, groups: r.advantages.groups }, ...(drift.length > 0 ? { drift } : {}) }];
+  }
   return undefined;
 }
 
@@ -44,7 +51,14 @@ export function rlTrainingLines(method: string, iteration: number, batches: read
   const last = batches[batches.length - 1];
   const head = `  ${method} iter ${iteration}`;
   if (first.flatGroups) {
-    return [`${head}: mean joint reward per turn ${turns(first.meanRewardPerTurn, pct)} %; groups without signal ${first.flatGroups.flat}/${first.flatGroups.groups}`];
+    const lines = [`${head}: mean joint reward per turn ${turns(first.meanRewardPerTurn, pct)} %; groups without signal ${first.flatGroups.flat}/${first.flatGroups.groups}`];
+    if (first.drift) {
+      // Six decimals: magrpo-ci's policies moved 4e-5–1.4e-4 nats per token in iteration 1, while
+      // generate()'s and scoreTokens()'s log-probs of the same tokens differ by ~1e-8 on average.
+      const perTurn = (d: PolicyDrift): string => d.logRatioPerTurn.map((x, t) => (d.tokensPerTurn[t] > 0 ? x.toFixed(6) : '–')).join(' → ');
+      for (const d of first.drift) lines.push(`    ${d.trainee}: log π_sampling − log π_ref per token and turn ${perTurn(d)}, all turns ${d.logRatio.toFixed(6)}`);
+    }
+    return lines;
   }
   const lines = [`${head} (${batches.length} PPO batches, first → last):`];
   const accuracy = batches.flatMap((b) => (b.accuracyPerTurn ? [b.accuracyPerTurn] : []));

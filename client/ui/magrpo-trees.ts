@@ -2,8 +2,13 @@
 // (rollouts/shard-<k>/rollouts.parquet: K completions per agent at each node), each node's joint
 // actions with their reward, return and whether they were expanded (joint-rewards.parquet), each
 // completion's return and group-relative advantage (advantages.parquet), correctness judged by the
-// task against the reference, a summary per turn, and the policy updates with their losses.
-import { advantageSchema, jointRewardSchema, questionsSchema, rolloutSchema, rowToQuestion } from '../../data/artifacts';
+// task against the reference, a summary per turn, and the policy updates with their losses and,
+// from each update's manifest (policyUpdate's summary), how far the agent's sampling policy had
+// moved from the base model (mean log π_sampling − log π_ref per token and turn).
+import { join } from 'node:path';
+import { advantageSchema, jointRewardSchema, questionsSchema, readManifest, rolloutSchema, rowToQuestion } from '../../data/artifacts';
+import type { PolicyDrift } from '../../data/method/magrpo/policy-drift';
+import type { TrainSummary } from '../../experiment/step-types';
 import type { AdvantageRow, JointRewardRow, RolloutRow } from '../../data/artifacts';
 import type { Task } from '../../data/task';
 import { ADVANTAGES_FILE, inStep, JOINT_REWARDS_FILE, questionsFile, ROLLOUTS_FILE, stepDir } from '../../experiment/run-layout';
@@ -58,6 +63,8 @@ export interface MagrpoIteration {
   trees: MagrpoTree[] | null;
   perTurn: MagrpoTurnSummary[];
   updates: ModelUpdate[];
+  /** Per finished policy update (its step directory's name, policy-agent-<n> or policy-shared) its drift; updates from before it have none. */
+  drift: { name: string; drift: PolicyDrift }[];
 }
 
 export async function magrpoIteration(artifacts: RunArtifacts, runId: string, iterDir: string, task: Task | null): Promise<MagrpoIteration> {
@@ -92,7 +99,19 @@ export async function magrpoIteration(artifacts: RunArtifacts, runId: string, it
     nodes.sort((a, b) => a.turn - b.turn || a.node.localeCompare(b.node, 'en', { numeric: true }));
     return { questionId, question: q?.question ?? '', reference: q?.answer ?? '?', nodes };
   }) : null;
-  return { files, trees, perTurn: trees ? treeSummary(trees) : [], updates };
+  return { files, trees, perTurn: trees ? treeSummary(trees) : [], updates, drift: await updateDrift(artifacts, runId, updates) };
+}
+
+/** The drift each finished policy update recorded in its manifest, in the updates' order. */
+async function updateDrift(artifacts: RunArtifacts, runId: string, updates: readonly ModelUpdate[]): Promise<MagrpoIteration['drift']> {
+  const found = await Promise.all(
+    updates.map(async (u) => {
+      const manifest = await readManifest(join(artifacts.runDir(runId), u.stepDir)).catch(() => null);
+      const drift = (manifest?.summary as Partial<TrainSummary> | null | undefined)?.drift;
+      return drift ? [{ name: u.name, drift }] : [];
+    }),
+  );
+  return found.flat();
 }
 
 /** Per turn, over every tree (or the one tree of a question page). */

@@ -12,6 +12,7 @@ import { originOf, cellAnchor } from './lineage';
 import { heldOutOutcomes, outcomeTable, taskOfConfig } from './outcomes';
 import { magrpoIteration } from './magrpo-trees';
 import { maporlBatches } from './maporl-batches';
+import { learnedVerifier, maporlVerifier } from './maporl-verifier';
 import { modelUpdates } from './model-updates';
 import { findIteration } from './plan';
 import type { PlannedIteration, PlannedMethod, TrainingMethod } from './plan';
@@ -28,6 +29,7 @@ import { runPage } from './pages/run-page';
 import { runsPage } from './pages/runs-page';
 import { trainingPage } from './pages/training-page';
 import type { AdapterTraining } from './pages/training-page';
+import { verifierPage } from './pages/verifier-page';
 import { rlSetup } from './rl-setup';
 import type { FoundFile } from './run-files';
 import type { RunStore, RunView } from './run-store';
@@ -42,7 +44,7 @@ export interface PageContext {
 
 export async function renderRoute(ctx: PageContext, path: string, query: URLSearchParams): Promise<string | null> {
   if (path === '/') return runsPage(await ctx.store.list(), ctx.now());
-  const m = /^\/runs\/([^/]+)(?:\/(debates|datasets|training|rollouts|questions\/([^/]+)|rollouts\/([^/]+)))?$/.exec(path);
+  const m = /^\/runs\/([^/]+)(?:\/(debates|datasets|training|rollouts|verifier|questions\/([^/]+)|rollouts\/([^/]+)))?$/.exec(path);
   if (!m) return null;
   const runId = decodeURIComponent(m[1]);
   const view = await ctx.store.run(runId);
@@ -57,6 +59,8 @@ export async function renderRoute(ctx: PageContext, path: string, query: URLSear
       return training(ctx, view, query);
     case 'rollouts':
       return rollouts(ctx, view, query);
+    case 'verifier':
+      return verifier(ctx, view);
     default:
       return m[4] === undefined ? question(ctx, view, decodeURIComponent(m[3]), query) : rolloutTree(ctx, view, decodeURIComponent(m[4]), query);
   }
@@ -171,7 +175,16 @@ async function rollouts(ctx: PageContext, view: RunView, query: URLSearchParams)
     batches,
     selected: batches.find((b) => b.batch === Number(query.get('batch'))) ?? batches.at(-1) ?? null,
     questions: new Map(questions.map(rowToQuestion).map((q) => [q.id, { question: q.question, reference: q.answer }])),
+    learnedVerifier: learnedVerifier(view.config) !== null,
   });
+}
+
+/** MAPoRL's learned verifier, calibrated on the PPO batches of every RL variant (the shared-policy baseline is scored by it too); no page without one. */
+async function verifier(ctx: PageContext, view: RunView): Promise<string | null> {
+  const training = learnedVerifier(view.config);
+  if (!training) return null;
+  const iterations = view.plan.filter((m) => isRl(m.trainedBy)).flatMap((m) => m.iterations.filter((i) => i.iteration > 0));
+  return verifierPage({ runId: view.runId, training, data: await maporlVerifier(ctx.artifacts, view.runId, taskOfConfig(view.config), iterations) });
 }
 
 async function rolloutTree(ctx: PageContext, view: RunView, questionId: string, query: URLSearchParams): Promise<string | null> {

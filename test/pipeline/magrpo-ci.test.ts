@@ -45,6 +45,15 @@ test('maft run --config configs/magrpo-ci.yaml completes with schema-valid resul
     assert.equal(r.tokenIds.length, r.logprobs.length);
     assert.ok(r.tokenIds.length > 0 && r.logprobs.every((lp) => lp <= 0));
   }
+  // Each policy update's drift from the base (mean log π_sampling − log π_ref per token): iteration
+  // 1 samples with the base model itself, so 0 exactly, over the tokens of the agent's completions.
+  const drift = results.iterations[1].rlTraining?.[0].drift;
+  assert.deepEqual(drift?.map((d) => d.trainee), ['agent-1', 'agent-2']);
+  for (const [n, d] of drift!.entries()) {
+    const tokens = [1, 2].map((turn) => rollouts.filter((r) => r.agent === n + 1 && r.turn === turn).reduce((sum, r) => sum + r.tokenIds.length, 0));
+    assert.deepEqual(d, { trainee: `agent-${n + 1}`, logRatio: 0, logRatioPerTurn: [0, 0], tokensPerTurn: tokens });
+  }
+  assert.deepEqual(results.baselines['shared-policy'][0].rlTraining?.[0].drift?.map((d) => [d.trainee, d.logRatio, d.logRatioPerTurn]), [['shared', 0, [0, 0]]]);
   const joint = await readRows(jointRewardSchema, join(iter, 'advantages', 'joint-rewards.parquet'));
   const advantages = await readRows(advantageSchema, join(iter, 'advantages', 'advantages.parquet'));
   assert.equal(advantages.length, rollouts.length, 'one advantage per completion');

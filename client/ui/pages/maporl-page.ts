@@ -25,6 +25,8 @@ export interface MaporlPageData {
   /** The batch shown below the table (null: the iteration has none yet). */
   selected: MaporlBatch | null;
   questions: Map<string, { question: string; reference: string }>;
+  /** v(t, i) comes from a trained verifier (maporl.verifier: model), whose page is linked. */
+  learnedVerifier: boolean;
 }
 
 export function maporlPage(d: MaporlPageData): string {
@@ -49,6 +51,7 @@ export function maporlPage(d: MaporlPageData): string {
   const body = html`<h1>Rollouts · ${d.variant} iteration ${d.iteration}</h1>
 ${iterationChooser(d.runId, 'rollouts', d.methods, d)}
 ${d.setup ? html`<p class="meta">${d.setup}</p>` : ''}
+${d.learnedVerifier ? html`<p class="meta">v(t, i) is the learned verifier's probability: <a href="${runHref(d.runId, '/verifier')}">its samples, training and calibration on every batch →</a></p>` : ''}
 ${d.batches.length === 0
     ? html`<p class="empty">No PPO batch in this iteration yet (iteration 0 only evaluates; a running iteration shows its batches as they start).</p>`
     : html`<section><h2>PPO batches</h2>${batchTable}${figures}<p class="note">Accuracy: correct responses of the batch's debates (scores.parquet) on its training questions, before the batch's update. KL per token: mean(log π_old − log π_ref) over every token of the turn, the estimate the reward's −λ_KL term penalises. Advantages over every token of the batch (whitened per turn and agent when ppo.whitenAdvantages).</p></section>

@@ -1,10 +1,14 @@
 // How far the policies have moved from the reference (base) model when a PPO batch is sampled:
 // the mean over every sampled token of log π_old − log π_ref — the sample estimate of
 // KL(π_old ‖ π_ref) per token that the KL reward penalises (token-rewards.ts). Token-weighted, so
-// long responses count by their length as the penalty does.
+// long responses count by their length as the penalty does. π_old is whichever policy sampled the
+// tokens: MAPoRL scores it (scoreRollouts); MAGRPO passes its rollouts' own sampler log-probs
+// (magrpo/policy-drift.ts).
 
 export interface ScoredTokens {
+  /** The sampling policy's log-prob of each token. */
   oldLogprobs: readonly number[];
+  /** The reference's, token by token. */
   refLogprobs: readonly number[];
 }
 

@@ -110,3 +110,37 @@ test('RL iterations: per PPO batch the training accuracy, reward, drift from the
     '    verifier on 16 responses: Brier 0.150 (constant 0.5: 0.250), agreement 62.5 %',
   ]);
 });
+
+test('MAGRPO: every policy update\u2019s drift from the base (mean log π_sampling − log π_ref per token) under its iteration, and in rlTraining', () => {
+  const train = (trainee: string, drift?: { logRatio: number; logRatioPerTurn: number[]; tokensPerTurn: number[] }) => ({
+    trainee, adapter: `${trainee}/adapter`, examples: 8, skipped: false, steps: 2, tokens: 400, finalLoss: 0.1, meanLoss: 0.2, resumedFromStep: 0, ...(drift ? { drift } : {}),
+  });
+  const advantages = { path: 'a', jointRewards: 'j', completions: 8, meanRewardPerTurn: [0.5, 0.25], flatGroups: 3, groups: 8 };
+  const iteration = (l: number, training: ReturnType<typeof train>[]): IterationResult => ({ variant: 'magrpo', iteration: l, agents, evaluation: evaluation(0.5), advantages, training });
+  const magrpo = [
+    iteration(1, [train('agent-1', { logRatio: 0, logRatioPerTurn: [0, 0], tokensPerTurn: [300, 100] }), train('agent-2', { logRatio: 0, logRatioPerTurn: [0, 0], tokensPerTurn: [310, 0] })]),
+    iteration(2, [train('agent-1', { logRatio: 0.0013, logRatioPerTurn: [0.001, 0.0022], tokensPerTurn: [300, 100] }), train('agent-2', { logRatio: -0.0004, logRatioPerTurn: [-0.0004, 0], tokensPerTurn: [310, 0] })]),
+    // A run from before the drift was recorded: no line, no key.
+    iteration(3, [train('agent-1'), train('agent-2')]),
+  ];
+  const results = runResults({ ...state, results: { magrpo } }, { runId: 'r', status: 'completed', config: null });
+  assert.deepEqual(results.iterations[1].rlTraining?.[0].drift, [
+    { trainee: 'agent-1', logRatio: 0.0013, logRatioPerTurn: [0.001, 0.0022], tokensPerTurn: [300, 100] },
+    { trainee: 'agent-2', logRatio: -0.0004, logRatioPerTurn: [-0.0004, 0], tokensPerTurn: [310, 0] },
+  ]);
+  assert.equal(results.iterations[2].rlTraining?.[0].drift, undefined);
+  assert.ok(!('drift' in results.iterations[2].rlTraining![0]));
+  const lines = resultsTable(results).split('\n');
+  const from = lines.indexOf('training (on training questions, sampled before each update):');
+  assert.deepEqual(lines.slice(from + 1), [
+    '  magrpo iter 1: mean joint reward per turn 50.0 → 25.0 %; groups without signal 3/8',
+    '    agent-1: log π_sampling − log π_ref per token and turn 0.000000 → 0.000000, all turns 0.000000',
+    // Turn 2 without tokens (no branch of agent 2's reached it) is "–", not 0.
+    '    agent-2: log π_sampling − log π_ref per token and turn 0.000000 → –, all turns 0.000000',
+    '  magrpo iter 2: mean joint reward per turn 50.0 → 25.0 %; groups without signal 3/8',
+    // (300 · 0.001 + 100 · 0.0022) / 400 = 0.0013: token-weighted over the turns.
+    '    agent-1: log π_sampling − log π_ref per token and turn 0.001000 → 0.002200, all turns 0.001300',
+    '    agent-2: log π_sampling − log π_ref per token and turn -0.000400 → –, all turns -0.000400',
+    '  magrpo iter 3: mean joint reward per turn 50.0 → 25.0 %; groups without signal 3/8',
+  ]);
+});

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { advantageSchema, debateSchema, jointRewardSchema, questionsSchema, responseAdvantageSchema, responseScoreSchema, rolloutSchema, trainingLogSchema, writeRows } from '../../../data/artifacts';
+import { advantageSchema, debateSchema, jointRewardSchema, questionsSchema, responseAdvantageSchema, responseScoreSchema, rolloutSchema, trainingLogSchema, writeManifest, writeRows } from '../../../data/artifacts';
 import type { ArtifactSchema, JointRewardRow, RolloutRow } from '../../../data/artifacts';
 import { getTask } from '../../../data/tasks';
 import { RunArtifacts } from '../../../client/ui/artifacts';
@@ -78,6 +78,9 @@ before(async () => {
     return { questionId: r.questionId, turn: r.turn, node: r.node, agent: r.agent, sample: r.sample, return: j.return, advantage: j.return - group.reduce((s, x) => s + x.return, 0) / group.length };
   }));
   await write(trainingLogSchema, 'magrpo/iter-1/policy-agent-1/losses.parquet', [{ step: 1, loss: 0.1 }, { step: 2, loss: 0.05 }]);
+  // Its manifest: policyUpdate's summary with the sampling policy's drift from the base (turn 2 reached by no branch of its own here).
+  const drift = { logRatio: 0.0125, logRatioPerTurn: [0.0125, 0], tokensPerTurn: [8, 0] };
+  await writeManifest(join(root, 'magrpo/iter-1/policy-agent-1'), { step: 'policyUpdate', inputHash: 'h', outputs: [], summary: { trainee: 'agent-1', drift } });
 });
 
 const plannedIteration = (iteration: number) => ({ variant: 'maporl' as const, iteration, dir: `iter-${iteration}`, report: null });
@@ -97,7 +100,7 @@ test('MAPoRL batches: accuracy, KL per token, rewards and advantages per turn; a
   assert.ok(Number.isNaN(b2.perTurn[0].accuracy));
   assert.deepEqual(b2.updates, []);
 
-  const page = maporlPage({ runId: 'maporl', methods: [{ variant: 'maporl', iterations: [1] }], variant: 'maporl', iteration: 1, setup: 'MAPoRL · test', batches, selected: b1, questions: new Map(questions.map((q) => [q.id, { question: q.question, reference: q.answer }])) });
+  const page = maporlPage({ runId: 'maporl', methods: [{ variant: 'maporl', iterations: [1] }], variant: 'maporl', iteration: 1, setup: 'MAPoRL · test', batches, selected: b1, questions: new Map(questions.map((q) => [q.id, { question: q.question, reference: q.answer }])), learnedVerifier: false });
   assert.match(page, /<tr data-batch="1" class="selected">[\s\S]*?<td class="num" data-key="accuracy">50\.0% → 75\.0%<\/td>[\s\S]*?data-key="kl">0\.0000 → 0\.3750</);
   assert.match(page, /<tr data-batch="2">[\s\S]*?data-key="accuracy">– → –<\/td>/);
   assert.match(page, /<tr data-turn="2"><td>2<\/td><td class="num">4<\/td><td class="num" data-key="accuracy">75\.0%<\/td>/);
@@ -116,11 +119,14 @@ test('MAGRPO trees: nodes and completions per turn, correctness against the refe
   assert.deepEqual(data.perTurn.map((t) => [t.turn, t.nodes, t.completions, t.accuracy, t.jointActions, t.meanReward, t.expanded]), [[1, 2, 8, 7 / 8, 4, 0.875, 0.25], [2, 1, 4, 0.5, 2, 0.5, 0]]);
   assert.equal(data.perTurn[1].advantage.mean, 0);
   assert.deepEqual(data.updates.map((u) => u.name), ['policy-agent-1']);
+  assert.deepEqual(data.drift, [{ name: 'policy-agent-1', drift: { logRatio: 0.0125, logRatioPerTurn: [0.0125, 0], tokensPerTurn: [8, 0] } }]);
 
   const page = magrpoPage({ runId: 'magrpo', methods: [{ variant: 'magrpo', iterations: [1] }], variant: 'magrpo', iteration: 1, setup: null, data });
   assert.match(page, /<tr data-question="q1"><td class="question"><a href="\/runs\/magrpo\/rollouts\/q1\?variant=magrpo&amp;iteration=1">/);
   assert.match(page, /<tr data-turn="1"><td>1<\/td><td class="num" data-key="nodes">2<\/td><td class="num" data-key="completions">8<\/td><td class="num" data-key="accuracy">87\.5%<\/td>/);
   assert.equal(page.match(/<g class="series" data-label="policy-agent-1"[\s\S]*?<\/g>/)?.[0].match(/<circle/g)?.length, 2);
+  // The drift per turn ("–" for a turn without tokens) and over all turns.
+  assert.match(page, /<tr data-update="policy-agent-1"><td>policy-agent-1<\/td><td class="num" data-turn="1" data-key="drift">0\.012500<\/td><td class="num" data-turn="2" data-key="drift">–<\/td><td class="num" data-key="drift-all">0\.012500<\/td><\/tr>/);
 
   const tree = magrpoTreePage({ runId: 'magrpo', variant: 'magrpo', iteration: 1, tree: data.trees![0], files: data.files });
   assert.equal(tree.match(/<section class="node"/g)?.length, 2);

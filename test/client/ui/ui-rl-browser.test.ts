@@ -4,7 +4,9 @@
 // KL per token per turn, every question's turns × agents with its reward, the policy and value loss
 // of every step; per MAGRPO iteration the rollout trees' counts, accuracy and rewards per turn, and
 // a tree node by node. MAPoRL's held-out transcripts (eval-rollouts/) must appear on its question
-// pages, and the Training page must draw the RL updates' losses.
+// pages, and the Training page must draw the RL updates' losses. MAPoRL's learned verifier has a
+// page of its own (linked from Rollouts): its samples and labels, loss curve and the Brier score of
+// every PPO batch, recomputed here from samples.parquet, losses.parquet and scores.parquet.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -64,6 +66,29 @@ test('maft ui shows the rollouts, rewards, advantages and losses of MAPoRL and M
       assert.equal(await page.locator(`svg.chart g.series[data-label="${trainee}"] circle`).count(), losses.length, trainee);
     }
     await page.screenshot({ path: join(ui.shots, 'rollouts-maporl-batch.png') });
+  });
+
+  await t.test('MAPoRL: the learned verifier — its samples, labels, loss curve and Brier score per PPO batch', async () => {
+    await open(`/runs/${MAPORL}/rollouts?variant=maporl&iteration=1`);
+    await page.locator(`a[href="/runs/${MAPORL}/verifier"]`).click();
+    await page.waitForSelector('table.verifier-calibration');
+    const task = getTask('arithmetic', { promptStyle: 'compact' });
+    const verifier = join(runDir(MAPORL), 'verifier');
+    const reference = new Map((await readRows(questionsSchema, join(runDir(MAPORL), 'questions', 'verifier.parquet'))).map((q) => [q.id, q.answer]));
+    const samples = await readRows(rolloutSchema, join(verifier, 'samples.parquet'));
+    const labels = samples.map((r) => Number(r.answer !== null && task.isEquivalent(r.answer, reference.get(r.questionId)!)));
+    assert.equal(Number(await text('[data-key="questions"]')), reference.size);
+    assert.equal(Number(await text('[data-key="samples"]')), samples.length);
+    assert.equal(await text('[data-key="correct"]'), pct(mean(labels)));
+    assert.equal(await page.locator('details.rollout').count(), new Set(samples.map((r) => r.questionId)).size);
+    const losses = await readRows(trainingLogSchema, join(verifier, 'losses.parquet'));
+    assert.equal(await page.locator('svg.chart g.series[data-label="verifier"] circle').count(), losses.length);
+    for (const batch of [1, 2]) {
+      const scores = await readRows(responseScoreSchema, join(runDir(MAPORL), 'iter-1', `batch-${batch}`, 'scores', 'scores.parquet'));
+      const brier = mean(scores.map((s) => (s.score - Number(s.correct)) ** 2));
+      assert.equal(await text(`table.verifier-calibration tr[data-variant="maporl"][data-batch="${batch}"] [data-key="brier"]`), brier.toFixed(3));
+    }
+    await page.screenshot({ path: join(ui.shots, 'verifier.png') });
   });
 
   await t.test('MAPoRL: the shared-policy baseline, the Training page and the held-out transcripts', async () => {

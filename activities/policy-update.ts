@@ -52,13 +52,13 @@ export async function policyUpdate(deps: ActivityDeps, models: ModelPool, input:
       // The base model's log-probs of every completion: the k3 KL's reference, and the drift's. The
       // drift needs them only where the sampler was not the base model itself (init: the policy
       // that sampled these rollouts; null in iteration 1, whose drift is 0 by definition).
-      let ref: number[][] | null = null;
-      if (objective.kl || init !== null) {
+      const referenceLogprobs = async (): Promise<number[][]> => {
         const model = await models.get(config.model.path, { device: config.model.device, threads: config.model.threads });
         const scored = await heartbeatWhile(() => ({ step: 0, total: 0 }), () => model.scoreTokens(examples.map((e) => ({ prompt: e.prompt, completion: e.completion }))));
-        ref = scored.map((s) => s.logprobs);
-      }
-      if (objective.kl) ref!.forEach((logprobs, i) => (examples[i].refLogprobs = logprobs));
+        return scored.map((s) => s.logprobs);
+      };
+      const ref = objective.kl || init !== null ? await referenceLogprobs() : null;
+      if (objective.kl && ref) ref.forEach((logprobs, i) => (examples[i].refLogprobs = logprobs));
       const drift = samplingDrift(rollouts, init === null ? null : ref, config.rounds);
       const trained = await trainRlInStep(deps, config, { runId, dir, stepDir, trainee }, { init, examples, objective, options });
       return { outputs: trained.outputs, summary: { ...trained.summary, drift } };

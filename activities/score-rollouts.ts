@@ -12,6 +12,7 @@ import { policyFiles } from '../experiment/maporl-policies';
 import type { ScoreRolloutsInput, ScoresSummary } from '../experiment/step-types';
 import type { ActivityDeps } from './deps';
 import { MaftInputError } from './failures';
+import { agrees } from '../data/method/majority-vote';
 import { meanLogRatioPerTurn } from '../data/method/maporl/policy-drift';
 import { verifierCalibration } from '../data/method/maporl/verifier-calibration';
 import { meanPerTurn, questionOf, readTranscripts, valuePrompt } from './maporl-batch';
@@ -38,7 +39,7 @@ export async function scoreRollouts(deps: ActivityDeps, models: ModelPool, input
       const responses = await readTranscripts(deps, runId, input.rollouts);
       const questions = new Map((await readQuestions(deps, runId, 'train')).map((q) => [q.id, q]));
       const questionFor = responses.map((r) => questionOf(questions, r.questionId, input.rollouts));
-      const correct = responses.map((r, k) => r.answer !== null && task.isEquivalent(r.answer, questionFor[k].answer));
+      const correct = responses.map((r, k) => agrees(r.answer, questionFor[k].answer, task.isEquivalent));
       const model = await models.get(config.model.path, { device: config.model.device, threads: config.model.threads });
       const scoring = { temperature: config.sampling.temperature };
       const old = await model.scoreTokens(responses.map((r) => ({ prompt: r.prompt, completion: r.tokenIds, adapter: at(policies.policy[r.turn - 1][r.agent - 1]) })), scoring);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Context, CancelledFailure } from '@temporalio/activity';
 import { rolloutSchema, writeRows } from '../data/artifacts';
 import { jointActions } from '../data/method/magrpo/joint-actions';
+import { agrees } from '../data/method/majority-vote';
 import { runRollouts } from '../data/method/magrpo/rollouts';
 import { deriveSeed } from '../data/method/seed';
 import { inStep, questionsFile, VERIFIER_SAMPLES_FILE } from '../experiment/run-layout';
@@ -61,7 +62,7 @@ export async function trainVerifier(deps: ActivityDeps, models: ModelPool, input
       const byId = new Map(questions.map((q) => [q.id, q]));
       const examples = sampled.rows.map((r): RlExample => {
         const q = byId.get(r.questionId)!;
-        return { prompt: task.generationPrompt(q), completion: r.tokenIds, label: r.answer !== null && task.isEquivalent(r.answer, q.answer) ? 1 : 0 };
+        return { prompt: task.generationPrompt(q), completion: r.tokenIds, label: agrees(r.answer, q.answer, task.isEquivalent) ? 1 : 0 };
       });
       const trained = await trainRlInStep(deps, config, { runId, dir, stepDir, trainee: 'verifier' }, { init: null, examples, objective, options });
       return { outputs: [...trained.outputs, samples], summary: { ...trained.summary, samples: inStep(stepDir, VERIFIER_SAMPLES_FILE), positives: examples.filter((e) => e.label === 1).length } };

@@ -7,6 +7,7 @@
 // moved from the base model (mean log π_sampling − log π_ref per token and turn).
 import { join } from 'node:path';
 import { advantageSchema, jointRewardSchema, questionsSchema, readManifest, rolloutSchema, rowToQuestion } from '../../data/artifacts';
+import { agrees } from '../../data/method/majority-vote';
 import type { PolicyDrift } from '../../data/method/magrpo/policy-drift';
 import type { TrainSummary } from '../../experiment/step-types';
 import type { AdvantageRow, JointRewardRow, RolloutRow } from '../../data/artifacts';
@@ -93,7 +94,7 @@ export async function magrpoIteration(artifacts: RunArtifacts, runId: string, it
       turn: completions[0].turn,
       completions: completions
         .sort((a, b) => a.agent - b.agent || a.sample - b.sample)
-        .map((rollout) => ({ rollout, correct: q && task ? rollout.answer !== null && task.isEquivalent(rollout.answer, q.answer) : null, advantage: advantageOf.get(completionKey(rollout)) ?? null })),
+        .map((rollout) => ({ rollout, correct: q && task ? agrees(rollout.answer, q.answer, task.isEquivalent) : null, advantage: advantageOf.get(completionKey(rollout)) ?? null })),
       actions: (actions.get(node) ?? []).sort((a, b) => a.action - b.action),
     }));
     nodes.sort((a, b) => a.turn - b.turn || a.node.localeCompare(b.node, 'en', { numeric: true }));

@@ -43,14 +43,22 @@ export interface CorpusOptions {
   shownSlipRate: number;
   /** How many other agents a prompt shows, and how often: weights for 1, 2, 3, ... others. */
   othersWeights: number[];
+  /** How a critic settles on its final answer: shares of its turns (see CriticDecision). */
+  criticDecisions: Record<CriticDecision, number>;
+  /**
+   * Whether a critic writes the votes it decides over ("votes: 230 234 230") between its fresh
+   * steps and its answer. Without them the tiny model learned to ignore the others: 94% of its
+   * critic answers were its fresh steps' result, so the critic round resampled the first.
+   */
+  criticVotes: boolean;
 }
 
-/** How a critic settles on its final answer (shares of the corpus's critic turns). */
-const CRITIC_DECISIONS = [
-  { kind: 'plurality', weight: 0.7 },
-  { kind: 'fresh', weight: 0.15 },
-  { kind: 'keep', weight: 0.15 },
-] as const;
+/**
+ * plurality  the most frequent of its previous answer, the others' and its fresh result (ties: fresh)
+ * fresh      its fresh result
+ * keep       its previous answer
+ */
+export type CriticDecision = 'plurality' | 'fresh' | 'keep';
 
 export function generateCorpus(options: CorpusOptions): CorpusExample[] {
   const rng = createDrawRng(options.seed);
@@ -103,18 +111,22 @@ function example(role: CorpusRole, values: ArithmeticValues, q: Question, rng: D
   const own = shown();
   const rest = others();
   const fresh = workedSolution(values, randomStyle(rng, o.styles), rng, o.slipRate);
-  const decision = CRITIC_DECISIONS[pick(rng, CRITIC_DECISIONS.map((d) => d.weight))].kind;
+  const decisions = Object.keys(o.criticDecisions) as CriticDecision[];
+  const decision = decisions[pick(rng, decisions.map((d) => o.criticDecisions[d]))];
   const answer =
     decision === 'fresh'
       ? fresh.result
       : decision === 'keep'
         ? own.answer
         : plurality([fresh.result, own.answer, ...rest.map((r) => r.answer)], fresh.result);
+  // The votes in the order the critic reads them: its previous answer, the others', its fresh result.
+  const votes = [own.answer, ...rest.map((r) => r.answer), fresh.result];
+  const steps = o.criticVotes ? `${fresh.steps} votes: ${votes.join(' ')}` : fresh.steps;
   const prompt =
     role === 'critic'
       ? o.task.criticPrompt(q, own.response, rest.map((r) => r.response))
       : o.task.criticSummaryPrompt(q, own.response, summarize(rest.map((r) => r.answer)));
-  return done(role, q, prompt, formatResponse(fresh.steps, answer), answer === truth);
+  return done(role, q, prompt, formatResponse(steps, answer), answer === truth);
 }
 
 function done(role: CorpusRole, q: Question, prompt: string, completion: string, correct: boolean): CorpusExample {

@@ -1,5 +1,6 @@
-// The questions of the demo run (configs/demo.yaml), which pretraining must never show the
-// model: the demo measures what debate and finetuning add, not what pretraining memorized.
+// The questions of the demo run (configs/demo-2000.yaml, what `npm start` runs; its first 900
+// are configs/demo.yaml's, the same seeded stream), which pretraining must never show the model:
+// the demo measures what debate and finetuning add, not what pretraining memorized.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { experimentSchema } from '../experiment/experiment-schema';

@@ -109,7 +109,7 @@ const program = new Command()
   .description("Train maft's embedded tiny arithmetic model from scratch (pretraining/tiny-recipe.ts)")
   .option('--out <dir>', 'model directory to write', 'data/models/tiny')
   .option('--work <dir>', 'corpus, checkpoint and staging directory (resumes from its checkpoint)', 'runs/pretrain-tiny')
-  .option('--demo-config <file>', 'experiment whose questions the corpus must not contain', 'configs/demo.yaml')
+  .option('--demo-config <file>', 'experiment whose questions the corpus must not contain', 'configs/demo-2000.yaml')
   .option('--threads <n>', 'ONNX Runtime intra-op threads', (v) => Number.parseInt(v, 10))
   .option('--examples <n>', 'corpus size (default: the recipe\'s); for quick trials', (v) => Number.parseInt(v, 10))
   .option('--fresh', 'discard the work directory first', false);

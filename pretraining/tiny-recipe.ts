@@ -40,6 +40,8 @@ export const TINY_RECIPE: TinyRecipe = {
     shownSlipRate: 0.08,
     // The demo debates with N = 3 (two others); other N still get a few examples.
     othersWeights: [1, 6, 1, 0.5],
+    criticDecisions: { plurality: 0.7, fresh: 0.15, keep: 0.15 },
+    criticVotes: false,
   },
   vocabSize: 512,
   model: {

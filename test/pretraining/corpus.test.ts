@@ -18,6 +18,8 @@ const options: CorpusOptions = {
   slipRate: 0.05,
   shownSlipRate: 0.1,
   othersWeights: [1, 4, 1],
+  criticDecisions: { plurality: 0.7, fresh: 0.15, keep: 0.15 },
+  criticVotes: false,
 };
 
 function questionOf(e: CorpusExample): Question {
@@ -91,6 +93,32 @@ void test('slips make about the intended share of solutions wrong', () => {
   const critics = corpus.filter((e) => e.role === 'critic');
   const criticWrong = critics.filter((e) => !e.correct).length / critics.length;
   assert.ok(criticWrong > 0.02 && criticWrong < wrong, `critics wrong ${criticWrong}: should be imperfect but better than one solution`);
+});
+
+void test('with criticVotes a critic writes its votes (previous, others, fresh result) and answers by its decision', () => {
+  const votesOf = (e: CorpusExample) => {
+    const shown = /Mine: (-?\d+)\nOthers: (.+)\nA:$/.exec(e.prompt)!;
+    const m = /=(-?\d+) votes: (.+) Answer: (-?\d+)$/.exec(e.completion);
+    assert.ok(m, e.completion);
+    // The last place step holds the fresh result's magnitude; its sign was written at the sign step.
+    const fresh = Number(m[1]) * (e.completion.includes('=-(') ? -1 : 1);
+    assert.deepEqual(m[2].split(' ').map(Number), [Number(shown[1]), ...shown[2].split(', ').map(Number), fresh], e.completion);
+    return { previous: Number(shown[1]), others: shown[2].split(', ').map(Number), fresh, answer: Number(m[3]) };
+  };
+  const decided = (plurality_: number, fresh: number) =>
+    generateCorpus({ ...options, criticVotes: true, criticDecisions: { plurality: plurality_, fresh, keep: 0 } }).filter((e) => e.role === 'critic');
+  const byPlurality = decided(1, 0);
+  assert.ok(byPlurality.length > 500);
+  for (const e of byPlurality) {
+    const v = votesOf(e);
+    assert.equal(v.answer, plurality([v.fresh, v.previous, ...v.others], v.fresh), e.completion);
+  }
+  for (const e of decided(0, 1)) assert.equal(votesOf(e).answer, votesOf(e).fresh, e.completion);
+  // Only the critic's own response changes: the draws, and so every prompt, stay the same.
+  assert.deepEqual(
+    generateCorpus({ ...options, criticVotes: true }).map((e) => e.prompt),
+    generateCorpus(options).map((e) => e.prompt),
+  );
 });
 
 void test('a worked solution with no slips computes a+b*c+d-e*f in every style, every step right', () => {

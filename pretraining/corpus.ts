@@ -41,6 +41,11 @@ export interface CorpusOptions {
   slipRate: number;
   /** Same, for the other agents' responses shown in critic and summarizer prompts. */
   shownSlipRate: number;
+  /**
+   * Same, for a critic's fresh steps. When they are as reliable as a generation's, its plurality
+   * is its fresh result in most examples, and the model learns to ignore the others' answers.
+   */
+  criticSlipRate: number;
   /** How many other agents a prompt shows, and how often: weights for 1, 2, 3, ... others. */
   othersWeights: number[];
   /** How a critic settles on its final answer: shares of its turns (see CriticDecision). */
@@ -110,7 +115,7 @@ function example(role: CorpusRole, values: ArithmeticValues, q: Question, rng: D
   }
   const own = shown();
   const rest = others();
-  const fresh = workedSolution(values, randomStyle(rng, o.styles), rng, o.slipRate);
+  const fresh = workedSolution(values, randomStyle(rng, o.styles), rng, o.criticSlipRate);
   const decisions = Object.keys(o.criticDecisions) as CriticDecision[];
   const decision = decisions[pick(rng, decisions.map((d) => o.criticDecisions[d]))];
   const answer =

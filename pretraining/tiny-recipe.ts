@@ -38,6 +38,7 @@ export const TINY_RECIPE: TinyRecipe = {
     styles: ['products-first'],
     slipRate: 0.03,
     shownSlipRate: 0.08,
+    criticSlipRate: 0.03,
     // The demo debates with N = 3 (two others); other N still get a few examples.
     othersWeights: [1, 6, 1, 0.5],
     criticDecisions: { plurality: 0.7, fresh: 0.15, keep: 0.15 },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDrawRng } from '../../data/draw-rng';
@@ -5,7 +6,9 @@ import { arithmeticQuestion, arithmeticResult, type ArithmeticValues } from '../
 import { getTask } from '../../data/tasks';
 import type { Question } from '../../data/task';
 import { generateCorpus, heldOutQuestions, plurality, summarize, type CorpusExample, type CorpusOptions } from '../../pretraining/corpus';
+import { demoQuestionIds } from '../../pretraining/demo-questions';
 import { checkStep } from '../../pretraining/step-accuracy';
+import { TINY_RECIPE } from '../../pretraining/tiny-recipe';
 import { SOLUTION_STYLES, workedSolution } from '../../pretraining/worked-solution';
 
 const task = getTask('arithmetic', { promptStyle: 'compact' });
@@ -17,6 +20,7 @@ const options: CorpusOptions = {
   styles: SOLUTION_STYLES,
   slipRate: 0.05,
   shownSlipRate: 0.1,
+  criticSlipRate: 0.05,
   othersWeights: [1, 4, 1],
   criticDecisions: { plurality: 0.7, fresh: 0.15, keep: 0.15 },
   criticVotes: false,
@@ -166,3 +170,14 @@ void test('summaries and pluralities', () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+void test("the recipe's corpus is, byte for byte, the one data/models/tiny was trained on", async () => {
+  // The committed model is reproducible only while its corpus is: a corpus change must come with
+  // a retrained model (npm run pretrain:tiny -- --fresh) and this digest.
+  const { seed, corpus: recipe } = TINY_RECIPE;
+  const demo = await demoQuestionIds('configs/demo-2000.yaml');
+  const heldOut = heldOutQuestions(seed + 1, 400, demo);
+  const corpus = generateCorpus({ ...recipe, task, seed, exclude: new Set([...demo, ...heldOut.map((q) => q.id)]) });
+  const digest = createHash('sha256').update(JSON.stringify(corpus)).digest('hex');
+  assert.equal(digest, 'c22bceac2783376441f24bd1e34283606cdccf09b04f31ee85897ac51bb2e416');
+});

@@ -5,7 +5,7 @@
 import { accuracyOf, type Accuracy } from '../data/method/accuracy';
 import { majorityVote } from '../data/method/majority-vote';
 import type { Question, Task } from '../data/task';
-import { openModel } from '../lm/index';
+import { openModel, type LanguageModel } from '../lm/index';
 import { stepAccuracy, type StepAccuracy } from './step-accuracy';
 
 export type AccuracyFigure = Pick<Accuracy, 'accuracy' | 'stderr'>;
@@ -35,10 +35,7 @@ export async function measureAccuracy(modelDir: string, task: Task, questions: Q
   const started = Date.now();
   const model = await openModel(modelDir, { device: 'cpu', threads: o.threads });
   try {
-    const sample = (prompts: string[], seed: number, temperature = o.temperature) =>
-      model
-        .generate(prompts.map((prompt) => ({ prompt })), { maxNewTokens: o.maxNewTokens, temperature, seed })
-        .then((gs) => gs.map((g) => g.text));
+    const sample = sampler(model, o);
     const answers = (texts: string[]) => texts.map((t) => task.extractAnswer(t));
     const figure = (picked: (string | null)[]) => scored(task, questions, picked);
     const vote = (answers: (string | null)[], q: Question) => majorityVote(answers, task.isEquivalent, o.seed, q.id).answer;
@@ -46,10 +43,7 @@ export async function measureAccuracy(modelDir: string, task: Task, questions: Q
     const firstPrompts = questions.map((q) => task.generationPrompt(q));
     const greedyTexts = await sample(firstPrompts, o.seed, 0);
     const greedy = answers(greedyTexts);
-    const rounds1 = await Promise.all([0, 1, 2].map((agent) => sample(firstPrompts, o.seed + 1 + agent)));
-    const criticPrompts = (agent: number) =>
-      questions.map((q, i) => task.criticPrompt(q, rounds1[agent][i], rounds1.filter((_, a) => a !== agent).map((r) => r[i])));
-    const rounds2 = await Promise.all([0, 1, 2].map((agent) => sample(criticPrompts(agent), o.seed + 11 + agent)));
+    const { round1: rounds1, round2: rounds2 } = await twoRoundDebate(model, task, questions, o);
     const first = answers(rounds1[0]);
     return {
       questions: questions.length,
@@ -65,6 +59,29 @@ export async function measureAccuracy(modelDir: string, task: Task, questions: Q
   } finally {
     await model.close();
   }
+}
+
+type Sample = (prompts: string[], seed: number, temperature?: number) => Promise<string[]>;
+
+function sampler(model: LanguageModel, o: MeasureOptions): Sample {
+  return (prompts, seed, temperature = o.temperature) =>
+    model
+      .generate(prompts.map((prompt) => ({ prompt })), { maxNewTokens: o.maxNewTokens, temperature, seed })
+      .then((gs) => gs.map((g) => g.text));
+}
+
+/**
+ * Three copies of the model debating two rounds at the demo's temperature, each agent on its own
+ * seeded stream: `round1[a][i]` and `round2[a][i]` are agent a's responses to question i.
+ */
+export async function twoRoundDebate(model: LanguageModel, task: Task, questions: Question[], o: MeasureOptions): Promise<{ round1: string[][]; round2: string[][] }> {
+  const sample = sampler(model, o);
+  const agents = [0, 1, 2];
+  const round1 = await Promise.all(agents.map((a) => sample(questions.map((q) => task.generationPrompt(q)), o.seed + 1 + a)));
+  const criticPrompts = (agent: number) =>
+    questions.map((q, i) => task.criticPrompt(q, round1[agent][i], round1.filter((_, a) => a !== agent).map((r) => r[i])));
+  const round2 = await Promise.all(agents.map((a) => sample(criticPrompts(a), o.seed + 11 + a)));
+  return { round1, round2 };
 }
 
 function scored(task: Task, questions: Question[], answers: (string | null)[]): AccuracyFigure {

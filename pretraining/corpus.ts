@@ -52,8 +52,9 @@ export interface CorpusOptions {
   criticDecisions: Record<CriticDecision, number>;
   /**
    * Whether a critic writes the votes it decides over ("votes: 230 234 230") between its fresh
-   * steps and its answer. Without them the tiny model learned to ignore the others: 94% of its
-   * critic answers were its fresh steps' result, so the critic round resampled the first.
+   * steps and its answer, so that the plurality is a comparison of nearby numbers. Tried once
+   * with criticSlipRate 0.15 and not kept: the model wrote the votes but did not pick among them
+   * (data/models/tiny/README.md, "The critic round").
    */
   criticVotes: boolean;
 }
